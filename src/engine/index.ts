@@ -1,0 +1,8 @@
+/** The float64 reference engine: pure TypeScript, no DOM, no WebGPU. */
+export * from './tensor.ts';
+export * from './random.ts';
+export * from './model.ts';
+export * from './batch.ts';
+export * from './cells.ts';
+export * from './loss.ts';
+export * from './network.ts';

@@ -1,0 +1,356 @@
+/**
+ * The whole network, forward and backward through time, in float64: the oracle the
+ * WebGPU kernels are tested against.
+ *
+ *   x⁰_t = E[token_t] (embedding) or the input features         (T, B, I)
+ *   for each layer l and direction d (d = 1 runs t = T-1 .. 0):
+ *     xp_t = W_ih x^l_t + b_ih        all steps at once            (T, B, G*H)
+ *     hp_t = W_hh h_{t∓1} + b_hh      serial in t, h = 0 at the start
+ *     h_t, c_t = cell(xp_t, hp_t, h_{t∓1}, c_{t∓1})
+ *     x^{l+1}_t = [h_t(forward); h_t(reverse)]                   (T, B, D*H)
+ *   y = W_head x^L_t + b_head at every t (`sequence`) or at t = T-1 (`last`)
+ *
+ * Backpropagation through time walks each layer's steps in reverse processing order:
+ *   dL/dh_t = (gradient from the layer above or the head at t) + dL/dh_t via step t±1
+ * and accumulates dW_ih, dW_hh, db_ih, db_hh with +=, then hands dL/dx^l down.
+ *
+ * Truncated BPTT with window k: in each layer and direction, the gradient into the
+ * previous state (h and c) is cut at processing index p whenever p > 0 and p % k == 0,
+ * exactly as detaching the state every k steps in PyTorch. Forward values are unchanged.
+ *
+ * Buffers are time-major internally, (T, B, ·); inputs, targets and outputs are
+ * batch-major as in PyTorch's batch_first tensors.
+ */
+import { batchDims, type Batch } from './batch.ts';
+import { cellBackward, cellForward } from './cells.ts';
+import { addMatTVec, addOuter, affine } from './linalg.ts';
+import { lossWithGradient } from './loss.ts';
+import { directions, gateCount, layerSuffix, paramSpecs, type ModelConfig } from './model.ts';
+import { formatShape, norm, sameShape, zeros, type Tensor, type TensorMap } from './tensor.ts';
+
+/** Options of a forward/backward run. */
+export interface RunOptions {
+  /** Truncated BPTT window k ≥ 1 (default: the sequence length, i.e. full BPTT). */
+  bpttWindow?: number;
+}
+
+/** What one (layer, direction) computed, indexed by time t = 0..T-1 whatever the direction. */
+export interface LayerTrace {
+  layer: number;
+  /** 0 forward, 1 reverse. */
+  dir: number;
+  /** (T, B, G*H) activated gates in PyTorch's row order (lstm i,f,g,o; gru r,z,n; rnn h). */
+  gates: Float64Array;
+  /** (T, B, H) hidden state h_t. */
+  h: Float64Array;
+  /** (T, B, H) cell state c_t (LSTM only). */
+  c: Float64Array | null;
+}
+
+/** A layer trace completed by backward. */
+export interface LayerGradTrace extends LayerTrace {
+  /** (T, B, H) dL/dh_t from every path (the layer above or the head, and step t±1). */
+  dh: Float64Array;
+  /** (T, B, H) dL/dc_t in total (LSTM only). */
+  dc: Float64Array | null;
+  /** (T) Frobenius norm of dL/dh_t over the batch. */
+  dhNorm: Float64Array;
+  /** (T) Frobenius norm of dL/dc_t over the batch (LSTM only). */
+  dcNorm: Float64Array | null;
+}
+
+/** Result of a forward pass. */
+export interface ForwardResult {
+  loss: number;
+  /** The head's outputs (logits for cross_entropy): (B, T, O) for `sequence`, (B, O) for `last`. */
+  outputs: Tensor;
+  /** One trace per (layer, direction), at index layer * D + dir. */
+  traces: LayerTrace[];
+}
+
+/** Result of forward plus backward. */
+export interface GradResult extends ForwardResult {
+  traces: LayerGradTrace[];
+  /** dL/d(every parameter), same names and shapes, in `state_dict` order. */
+  grads: TensorMap;
+}
+
+/** Forward caches of one (layer, direction) that backward reads. */
+interface DirCache extends LayerTrace {
+  xp: Float64Array;
+  hp: Float64Array;
+}
+
+/** Forward caches of one layer. */
+interface LayerCache {
+  /** (T, B, In) the layer's input. */
+  input: Float64Array;
+  inSize: number;
+  dirs: DirCache[];
+}
+
+/** Everything forward computed. */
+interface ForwardCache {
+  B: number;
+  T: number;
+  layers: LayerCache[];
+  /** (T, B, D*H) the top layer's output, read by the head. */
+  top: Float64Array;
+  /** (N, O) the head's outputs, batch-major. */
+  y: Float64Array;
+  loss: number;
+  dy: Float64Array;
+}
+
+/** Runs the network forward and returns the loss, outputs and per-step traces. */
+export function forward(config: ModelConfig, params: TensorMap, batch: Batch, opts: RunOptions = {}): ForwardResult {
+  checkWindow(opts, batchDims(batch).T);
+  const cache = runForward(config, params, batch);
+  return { loss: cache.loss, outputs: outputsOf(config, batch, cache), traces: cache.layers.flatMap((l) => l.dirs.map(traceOf)) };
+}
+
+/** Runs forward and full (or truncated) backpropagation through time. */
+export function lossAndGrads(config: ModelConfig, params: TensorMap, batch: Batch, opts: RunOptions = {}): GradResult {
+  const { T } = batchDims(batch);
+  const k = checkWindow(opts, T);
+  const cache = runForward(config, params, batch);
+  const grads: TensorMap = new Map(paramSpecs(config).map((s) => [s.name, zeros(s.shape)]));
+  const traces = runBackward(config, params, batch, cache, grads, k);
+  return { loss: cache.loss, outputs: outputsOf(config, batch, cache), traces, grads };
+}
+
+function checkWindow(opts: RunOptions, T: number): number {
+  const k = opts.bpttWindow ?? T;
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`bpttWindow must be an integer ≥ 1, got ${k}`);
+  return k;
+}
+
+/** Looks a parameter up and checks its shape. */
+function param(params: TensorMap, name: string, shape: number[]): Float64Array {
+  const t = params.get(name);
+  if (!t) throw new Error(`parameter ${name} is missing`);
+  if (!sameShape(t.shape, shape) || t.data.length !== shape.reduce((a, b) => a * b, 1)) {
+    throw new Error(`parameter ${name} has shape ${formatShape(t.shape)}, expected ${formatShape(shape)}`);
+  }
+  return t.data;
+}
+
+/** Names and shapes of one (layer, direction)'s four tensors. */
+function dirParams(config: ModelConfig, params: TensorMap, layer: number, dir: number, inSize: number) {
+  const GH = gateCount(config.cell) * config.hiddenSize;
+  const s = layerSuffix(layer, dir);
+  return {
+    Wih: param(params, `rnn.weight_ih_${s}`, [GH, inSize]),
+    Whh: param(params, `rnn.weight_hh_${s}`, [GH, config.hiddenSize]),
+    bih: param(params, `rnn.bias_ih_${s}`, [GH]),
+    bhh: param(params, `rnn.bias_hh_${s}`, [GH]),
+    names: [`rnn.weight_ih_${s}`, `rnn.weight_hh_${s}`, `rnn.bias_ih_${s}`, `rnn.bias_hh_${s}`] as const,
+  };
+}
+
+/** Row `index` of length `len` in a flat buffer. */
+function row(buf: Float64Array, index: number, len: number): Float64Array {
+  return buf.subarray(index * len, (index + 1) * len);
+}
+
+/** Time t of processing index p (the reverse direction runs backwards in time). */
+function timeAt(dir: number, p: number, T: number): number {
+  return dir === 0 ? p : T - 1 - p;
+}
+
+/** Layer 0's input, time-major (T, B, I): embedding rows for tokens, or the features transposed. */
+function layerZeroInput(config: ModelConfig, params: TensorMap, batch: Batch, B: number, T: number): Float64Array {
+  const I = config.inputSize;
+  const x = new Float64Array(T * B * I);
+  if (config.embedding) {
+    const E = param(params, 'embedding.weight', [config.embedding.vocabSize, I]);
+    const tokens = batch.tokens!.data;
+    for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) row(x, t * B + b, I).set(row(E, tokens[b * T + t], I));
+  } else {
+    const inputs = batch.inputs!.data;
+    for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) row(x, t * B + b, I).set(inputs.subarray((b * T + t) * I, (b * T + t + 1) * I));
+  }
+  return x;
+}
+
+/** Row of the top layer's output that output row n of the head reads. */
+function headSource(config: ModelConfig, batch: Batch, B: number, T: number, n: number): number {
+  if (batch.outputMode === 'last') return (T - 1) * B + n; // n = b
+  const b = Math.floor(n / T);
+  return (n % T) * B + b; // n = b*T + t
+}
+
+function runForward(config: ModelConfig, params: TensorMap, batch: Batch): ForwardCache {
+  const { B, T } = batchDims(batch);
+  const H = config.hiddenSize;
+  const GH = gateCount(config.cell) * H;
+  const D = directions(config);
+  const lstm = config.cell === 'lstm';
+  const zeroH = new Float64Array(H);
+  const layers: LayerCache[] = [];
+  let input = layerZeroInput(config, params, batch, B, T);
+  for (let l = 0; l < config.numLayers; l++) {
+    const inSize = l === 0 ? config.inputSize : D * H;
+    const out = new Float64Array(T * B * D * H);
+    const dirs: DirCache[] = [];
+    for (let d = 0; d < D; d++) {
+      const { Wih, Whh, bih, bhh } = dirParams(config, params, l, d, inSize);
+      const dc: DirCache = {
+        layer: l,
+        dir: d,
+        xp: new Float64Array(T * B * GH),
+        hp: new Float64Array(T * B * GH),
+        gates: new Float64Array(T * B * GH),
+        h: new Float64Array(T * B * H),
+        c: lstm ? new Float64Array(T * B * H) : null,
+      };
+      // The input projection for every step at once: no recurrence in it.
+      for (let i = 0; i < T * B; i++) affine(row(dc.xp, i, GH), Wih, row(input, i, inSize), bih, GH, inSize);
+      for (let p = 0; p < T; p++) {
+        const t = timeAt(d, p, T);
+        const tPrev = timeAt(d, p - 1, T);
+        for (let b = 0; b < B; b++) {
+          const i = t * B + b;
+          const hPrev = p === 0 ? zeroH : row(dc.h, tPrev * B + b, H);
+          affine(row(dc.hp, i, GH), Whh, hPrev, bhh, GH, H);
+          cellForward(config.cell, H, {
+            xp: row(dc.xp, i, GH),
+            hp: row(dc.hp, i, GH),
+            hPrev,
+            cPrev: lstm ? (p === 0 ? zeroH : row(dc.c!, tPrev * B + b, H)) : null,
+            act: row(dc.gates, i, GH),
+            h: row(dc.h, i, H),
+            c: lstm ? row(dc.c!, i, H) : null,
+          });
+          out.set(row(dc.h, i, H), i * D * H + d * H);
+        }
+      }
+      dirs.push(dc);
+    }
+    layers.push({ input, inSize, dirs });
+    input = out;
+  }
+  // The head, and the loss with its gradient.
+  const O = config.outputSize;
+  const DH = D * H;
+  const N = batch.outputMode === 'last' ? B : B * T;
+  const W = param(params, 'head.weight', [O, DH]);
+  const bias = param(params, 'head.bias', [O]);
+  const y = new Float64Array(N * O);
+  for (let n = 0; n < N; n++) affine(row(y, n, O), W, row(input, headSource(config, batch, B, T, n), DH), bias, O, DH);
+  const { loss, dy } = lossWithGradient(batch.loss, y, batch.targets.data, N, O);
+  return { B, T, layers, top: input, y, loss, dy };
+}
+
+function runBackward(config: ModelConfig, params: TensorMap, batch: Batch, cache: ForwardCache, grads: TensorMap, k: number): LayerGradTrace[] {
+  const { B, T } = cache;
+  const H = config.hiddenSize;
+  const GH = gateCount(config.cell) * H;
+  const D = directions(config);
+  const DH = D * H;
+  const O = config.outputSize;
+  const lstm = config.cell === 'lstm';
+  const zeroH = new Float64Array(H);
+  const g = (name: string) => grads.get(name)!.data;
+
+  // Head: dW_head += dy xᵀ, and dL/d(top layer output) = W_headᵀ dy.
+  const Whead = param(params, 'head.weight', [O, DH]);
+  let dOut = new Float64Array(T * B * DH);
+  const N = cache.y.length / O;
+  for (let n = 0; n < N; n++) {
+    const src = headSource(config, batch, B, T, n);
+    addOuter(g('head.weight'), g('head.bias'), row(cache.dy, n, O), row(cache.top, src, DH), O, DH);
+    addMatTVec(row(dOut, src, DH), Whead, row(cache.dy, n, O), O, DH);
+  }
+
+  const traces: LayerGradTrace[] = [];
+  // Scratch vectors for one example's step.
+  const dxp = new Float64Array(GH);
+  const dhp = new Float64Array(GH);
+  const dhPrevDirect = new Float64Array(H);
+  const dcPrev = new Float64Array(H);
+  for (let l = config.numLayers - 1; l >= 0; l--) {
+    const { input, inSize, dirs } = cache.layers[l];
+    const dIn = new Float64Array(T * B * inSize);
+    for (const dc of dirs) {
+      const d = dc.dir;
+      const { Wih, Whh, names } = dirParams(config, params, l, d, inSize);
+      const [dWih, dWhh, dbih, dbhh] = names.map(g);
+      const dh = new Float64Array(T * B * H);
+      const dcT = lstm ? new Float64Array(T * B * H) : null;
+      const dhNext = new Float64Array(B * H); // dL/dh_t arriving from the step processed after t
+      const dcNext = new Float64Array(B * H);
+      for (let p = T - 1; p >= 0; p--) {
+        const t = timeAt(d, p, T);
+        const tPrev = timeAt(d, p - 1, T);
+        const cut = p > 0 && p % k === 0; // truncated BPTT: no gradient into step p-1
+        for (let b = 0; b < B; b++) {
+          const i = t * B + b;
+          const dhi = row(dh, i, H);
+          const fromAbove = dOut.subarray(i * DH + d * H, i * DH + d * H + H);
+          const fromNext = row(dhNext, b, H);
+          for (let j = 0; j < H; j++) dhi[j] = fromAbove[j] + fromNext[j];
+          const hPrev = p === 0 ? zeroH : row(dc.h, tPrev * B + b, H);
+          cellBackward(config.cell, H, {
+            act: row(dc.gates, i, GH),
+            h: row(dc.h, i, H),
+            c: lstm ? row(dc.c!, i, H) : null,
+            cPrev: lstm ? (p === 0 ? zeroH : row(dc.c!, tPrev * B + b, H)) : null,
+            hPrev,
+            hp: row(dc.hp, i, GH),
+            dh: dhi,
+            dcNext: lstm ? row(dcNext, b, H) : null,
+            dc: lstm ? row(dcT!, i, H) : null,
+            dcPrev: lstm ? dcPrev : null,
+            dxp,
+            dhp,
+            dhPrevDirect,
+          });
+          // Weight gradients accumulate over every step; the input gradient goes to the layer below.
+          addOuter(dWhh, dbhh, dhp, hPrev, GH, H);
+          addOuter(dWih, dbih, dxp, row(input, i, inSize), GH, inSize);
+          addMatTVec(row(dIn, i, inSize), Wih, dxp, GH, inSize);
+          // dL/dh_{t-1} through W_hh (and around it), unless the window cuts here.
+          fromNext.set(cut ? zeroH : dhPrevDirect);
+          if (!cut) addMatTVec(fromNext, Whh, dhp, GH, H);
+          if (lstm) row(dcNext, b, H).set(cut ? zeroH : dcPrev);
+        }
+      }
+      traces.push({ ...traceOf(dc), dh, dc: dcT, dhNorm: stepNorms(dh, T, B * H), dcNorm: dcT && stepNorms(dcT, T, B * H) });
+    }
+    dOut = dIn;
+  }
+  if (config.embedding) {
+    // Each token's embedding row receives the gradient of every position it was looked up at.
+    const dE = g('embedding.weight');
+    const I = config.inputSize;
+    const tokens = batch.tokens!.data;
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        const dst = row(dE, tokens[b * T + t], I);
+        const src = row(dOut, t * B + b, I);
+        for (let j = 0; j < I; j++) dst[j] += src[j];
+      }
+    }
+  }
+  return traces.sort((a, b) => a.layer * D + a.dir - (b.layer * D + b.dir));
+}
+
+/** Norm over each step's (B, H) slab of a (T, B, H) buffer. */
+function stepNorms(buf: Float64Array, T: number, slab: number): Float64Array {
+  const out = new Float64Array(T);
+  for (let t = 0; t < T; t++) out[t] = norm(buf, t * slab, slab);
+  return out;
+}
+
+/** The public part of a direction's cache. */
+function traceOf(dc: DirCache): LayerTrace {
+  return { layer: dc.layer, dir: dc.dir, gates: dc.gates, h: dc.h, c: dc.c };
+}
+
+/** The head's outputs as a batch-major tensor. */
+function outputsOf(config: ModelConfig, batch: Batch, cache: ForwardCache): Tensor {
+  const O = config.outputSize;
+  const shape = batch.outputMode === 'last' ? [cache.B, O] : [cache.B, cache.T, O];
+  return { shape, data: cache.y };
+}

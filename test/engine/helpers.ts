@@ -1,0 +1,73 @@
+/** Seeded models and batches for engine tests, and the error measure every tier uses. */
+import { mulberry32, normal, type Random } from '../../src/engine/random.ts';
+import { initParams, type CellType, type LossKind, type ModelConfig, type OutputMode } from '../../src/engine/model.ts';
+import type { Batch } from '../../src/engine/batch.ts';
+import type { TensorMap } from '../../src/engine/tensor.ts';
+
+/** A small test case: a model, its parameters and a batch. */
+export interface Case {
+  config: ModelConfig;
+  params: TensorMap;
+  batch: Batch;
+}
+
+/** What a case varies. */
+export interface CaseSpec {
+  cell: CellType;
+  numLayers: number;
+  bidirectional: boolean;
+  loss: LossKind;
+  outputMode: OutputMode;
+  B?: number;
+  T?: number;
+  H?: number;
+  I?: number;
+  O?: number;
+  vocab?: number;
+  seed?: number;
+}
+
+/** Builds a seeded case; parameters are scaled up so gates leave their linear range. */
+export function makeCase(spec: CaseSpec): Case {
+  const { B = 2, T = 4, H = 3, I = 3, O = 3, seed = 1 } = spec;
+  const config: ModelConfig = {
+    cell: spec.cell,
+    inputSize: I,
+    hiddenSize: H,
+    numLayers: spec.numLayers,
+    bidirectional: spec.bidirectional,
+    outputSize: O,
+    ...(spec.vocab ? { embedding: { vocabSize: spec.vocab } } : {}),
+  };
+  const params = initParams(config, seed);
+  for (const t of params.values()) for (let i = 0; i < t.data.length; i++) t.data[i] *= 2;
+  const rand = mulberry32(seed + 1000);
+  const N = spec.outputMode === 'last' ? B : B * T;
+  const batch: Batch = {
+    ...(spec.vocab
+      ? { tokens: { shape: [B, T], data: Int32Array.from({ length: B * T }, () => Math.floor(rand() * spec.vocab!)) } }
+      : { inputs: { shape: [B, T, I], data: Float64Array.from({ length: B * T * I }, () => normal(rand)) } }),
+    targets:
+      spec.loss === 'mse'
+        ? { shape: spec.outputMode === 'last' ? [B, O] : [B, T, O], data: Float64Array.from({ length: N * O }, () => normal(rand)) }
+        : { shape: spec.outputMode === 'last' ? [B] : [B, T], data: Float64Array.from({ length: N }, () => Math.floor(rand() * O)) },
+    loss: spec.loss,
+    outputMode: spec.outputMode,
+  };
+  return { config, params, batch };
+}
+
+/** max |a - b| / max(max |b|, 1e-12): the relative error of a tensor against its reference b. */
+export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / Math.max(scale, 1e-12);
+}
+
+/** Re-exported so tests draw from one seeded source. */
+export { mulberry32, type Random };

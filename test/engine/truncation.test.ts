@@ -1,0 +1,44 @@
+/** Truncated BPTT: the window cuts the gradient into the previous state every k steps, nothing else. */
+import { describe, expect, test } from 'vitest';
+import { CELL_TYPES, forward, lossAndGrads } from '../../src/engine/index.ts';
+import { makeCase } from './helpers.ts';
+
+describe('truncated BPTT window', () => {
+  for (const cell of CELL_TYPES) {
+    test(`${cell} window k=T equals full BPTT (L=2 bi sequence T=5)`, () => {
+      const c = makeCase({ cell, numLayers: 2, bidirectional: true, loss: 'mse', outputMode: 'sequence', T: 5 });
+      const full = lossAndGrads(c.config, c.params, c.batch);
+      const k5 = lossAndGrads(c.config, c.params, c.batch, { bpttWindow: 5 });
+      for (const [name, g] of full.grads) expect(k5.grads.get(name)!.data, name).toEqual(g.data);
+    });
+
+    test(`${cell} window k=2 T=6 last: dL/dh_t reaches exactly k steps back from the output`, () => {
+      const c = makeCase({ cell, numLayers: 1, bidirectional: false, loss: 'cross_entropy', outputMode: 'last', T: 6, H: 8 });
+      const { traces } = lossAndGrads(c.config, c.params, c.batch, { bpttWindow: 2 });
+      const norms = Array.from(traces[0].dhNorm);
+      expect(norms.slice(0, 4)).toEqual([0, 0, 0, 0]);
+      expect(norms[4]).toBeGreaterThan(0);
+      expect(norms[5]).toBeGreaterThan(0);
+      const full = lossAndGrads(c.config, c.params, c.batch).traces[0].dhNorm;
+      expect(full.every((v) => v > 0)).toBe(true);
+    });
+
+    test(`${cell} window changes gradients but not the loss (L=1 uni sequence T=6 k=3)`, () => {
+      const c = makeCase({ cell, numLayers: 1, bidirectional: false, loss: 'mse', outputMode: 'sequence', T: 6, H: 8 });
+      const full = lossAndGrads(c.config, c.params, c.batch);
+      const trunc = lossAndGrads(c.config, c.params, c.batch, { bpttWindow: 3 });
+      expect(trunc.loss).toBe(full.loss);
+      expect(trunc.loss).toBe(forward(c.config, c.params, c.batch).loss);
+      const whh = `rnn.weight_hh_l0`;
+      expect(trunc.grads.get(whh)!.data).not.toEqual(full.grads.get(whh)!.data);
+      // The head sees no recurrence: its gradient is untouched by the window.
+      expect(trunc.grads.get('head.weight')!.data).toEqual(full.grads.get('head.weight')!.data);
+    });
+  }
+
+  test('rejects a window that is not a positive integer', () => {
+    const c = makeCase({ cell: 'lstm', numLayers: 1, bidirectional: false, loss: 'mse', outputMode: 'sequence' });
+    expect(() => lossAndGrads(c.config, c.params, c.batch, { bpttWindow: 0 })).toThrow(/bpttWindow/);
+    expect(() => lossAndGrads(c.config, c.params, c.batch, { bpttWindow: 1.5 })).toThrow(/bpttWindow/);
+  });
+});

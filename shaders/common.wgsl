@@ -1,0 +1,16 @@
+// Shared WGSL helpers, joined in front of every kernel by src/gpu/shaderSource.ts.
+//   sigmoid(x) = 1 / (1 + e^-x)      written to stay finite for large |x|
+//   is_finite(x)                      by bit pattern: WGSL may assume NaN/Inf never occur,
+//                                     so `x != x` is not a reliable test (it was false on SwiftShader)
+
+fn sigmoid(x: f32) -> f32 {
+  if (x >= 0.0) {
+    return 1.0 / (1.0 + exp(-x));
+  }
+  let e = exp(x);
+  return e / (1.0 + e);
+}
+
+fn is_finite(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
+}

@@ -8,6 +8,7 @@ interface Plan {
   text: string;
 }
 
+/** What each card says. */
 const plans: Plan[] = [
   {
     title: 'Models',

@@ -174,7 +174,7 @@ function layerZeroInput(config: ModelConfig, params: TensorMap, batch: Batch, B:
 }
 
 /** Row of the top layer's output that output row n of the head reads. */
-function headSource(config: ModelConfig, batch: Batch, B: number, T: number, n: number): number {
+function headSource(batch: Batch, B: number, T: number, n: number): number {
   if (batch.outputMode === 'last') return (T - 1) * B + n; // n = b
   const b = Math.floor(n / T);
   return (n % T) * B + b; // n = b*T + t
@@ -237,7 +237,7 @@ function runForward(config: ModelConfig, params: TensorMap, batch: Batch): Forwa
   const W = param(params, 'head.weight', [O, DH]);
   const bias = param(params, 'head.bias', [O]);
   const y = new Float64Array(N * O);
-  for (let n = 0; n < N; n++) affine(row(y, n, O), W, row(input, headSource(config, batch, B, T, n), DH), bias, O, DH);
+  for (let n = 0; n < N; n++) affine(row(y, n, O), W, row(input, headSource(batch, B, T, n), DH), bias, O, DH);
   const { loss, dy } = lossWithGradient(batch.loss, y, batch.targets.data, N, O);
   return { B, T, layers, top: input, y, loss, dy };
 }
@@ -258,7 +258,7 @@ function runBackward(config: ModelConfig, params: TensorMap, batch: Batch, cache
   let dOut = new Float64Array(T * B * DH);
   const N = cache.y.length / O;
   for (let n = 0; n < N; n++) {
-    const src = headSource(config, batch, B, T, n);
+    const src = headSource(batch, B, T, n);
     addOuter(g('head.weight'), g('head.bias'), row(cache.dy, n, O), row(cache.top, src, DH), O, DH);
     addMatTVec(row(dOut, src, DH), Whead, row(cache.dy, n, O), O, DH);
   }

@@ -1,0 +1,320 @@
+/**
+ * The network of src/engine/network.ts on WebGPU, in float32, for one batch shape.
+ * Every buffer is time-major; a forward and backward pass is one command encoder,
+ * one compute pass, one submission. Per (layer, direction):
+ *   xp = X · W_ihᵀ + b_ih                  one matmul over all T·B rows
+ *   T recurrent forward steps              one fused dispatch each (shaders/recurrent.wgsl)
+ *   T recurrent backward steps             one fused dispatch each, reverse processing order
+ *   dW_ih = dxpᵀ X, dW_hh = dhpᵀ H_prev    one matmul each over all steps
+ *   db_ih, db_hh                           one column sum each
+ *   dX (+)= dxp · W_ih                     one matmul, handed to the layer below
+ * The head and the loss read rows (t, b) of the top layer; `last` reads only t = T-1.
+ */
+import { batchDims, type Batch } from '../engine/batch.ts';
+import { directions, gateCount, layerSuffix, paramSpecs, type LossKind, type ModelConfig, type OutputMode } from '../engine/model.ts';
+import { norm, type Tensor, type TensorMap } from '../engine/tensor.ts';
+import embeddingSource from '../../shaders/embedding.wgsl?raw';
+import lossSource from '../../shaders/loss.wgsl?raw';
+import recurrentSource from '../../shaders/recurrent.wgsl?raw';
+import { readBuffer, storageBuffer } from './buffers.ts';
+import { groupsFor, Kernel } from './Kernel.ts';
+import { Matmul, type MatmulBinding, type MatmulSpec } from './Matmul.ts';
+import { ReduceRows, type ReduceRowsBinding } from './ReduceRows.ts';
+
+/** The batch shape a GpuNetwork is built for. */
+export interface BatchShape {
+  B: number;
+  T: number;
+  loss: LossKind;
+  outputMode: OutputMode;
+}
+
+/** Buffers of one (layer, direction). */
+interface DirBuffers {
+  xp: GPUBuffer; // (T, B, G*H)
+  hAll: GPUBuffer; // (T+1, B, H) by slot
+  cAll: GPUBuffer; // (T+1, B, H) by slot, lstm
+  gates: GPUBuffer; // (T, B, G*H)
+  hpN: GPUBuffer; // (T, B, H) gru
+  dstate: GPUBuffer; // (2, T, B, H) [dh; dc (lstm)]
+  dpre: GPUBuffer; // (2, T, B, G*H) [dxp; dhp]
+  steps: GPUBuffer; // T Step uniforms, 256 bytes apart
+}
+
+/** What a GPU loss-and-gradients run reads back (same meaning as the reference's GradResult). */
+export interface GpuGradResult {
+  loss: number;
+  outputs: Tensor;
+  grads: TensorMap;
+  /** Per (layer, direction) at index layer * D + dir: (T) norm of dL/dh_t over the batch. */
+  dhNorm: Float64Array[];
+}
+
+const CELL_CODE = { rnn_tanh: 0, rnn_relu: 1, lstm: 2, gru: 3 } as const;
+const UNIFORM_STRIDE = 256; // minUniformBufferOffsetAlignment
+
+/** One recorded dispatch. */
+type Op = (pass: GPUComputePassEncoder) => void;
+
+/** A model on the GPU for one batch shape: parameters, gradients, activations and the recorded passes. */
+export class GpuNetwork {
+  readonly params = new Map<string, GPUBuffer>();
+  readonly grads = new Map<string, GPUBuffer>();
+  /** Dispatches recorded for one forward + backward pass. */
+  readonly ops: Op[] = [];
+  private readonly dirs: DirBuffers[] = [];
+  private readonly x0: GPUBuffer; // (T, B, I)
+  private readonly tokens: GPUBuffer | null; // (T, B) u32
+  private readonly targets: GPUBuffer; // (N, O) or (N)
+  private readonly y: GPUBuffer; // (N, O)
+  private readonly loss: GPUBuffer; // (1)
+  private readonly N: number;
+
+  constructor(
+    private readonly device: GPUDevice,
+    readonly config: ModelConfig,
+    readonly shape: BatchShape,
+  ) {
+    const { B, T } = shape;
+    const H = config.hiddenSize;
+    const G = gateCount(config.cell);
+    const GH = G * H;
+    const D = directions(config);
+    const DH = D * H;
+    const O = config.outputSize;
+    const I = config.inputSize;
+    const TB = T * B;
+    const lstm = config.cell === 'lstm';
+    const gru = config.cell === 'gru';
+    const buf = (label: string, n: number) => storageBuffer(device, label, n);
+    const matmul = (spec: Omit<MatmulSpec, 'accumulate' | 'bias'> & Partial<MatmulSpec>) =>
+      new Matmul(device, { accumulate: false, bias: false, ...spec });
+    /** Records a matmul or a column sum into a list of ops. */
+    const run = (list: Op[], m: Matmul | ReduceRows, b: MatmulBinding | ReduceRowsBinding) =>
+      list.push((pass) => (m instanceof Matmul ? m.encode(pass, b as MatmulBinding) : m.encode(pass, b as ReduceRowsBinding)));
+
+    for (const spec of paramSpecs(config)) {
+      const n = spec.shape.reduce((a, b) => a * b, 1);
+      this.params.set(spec.name, buf(`${spec.name} ${fmt(spec.shape)}`, n));
+      this.grads.set(spec.name, buf(`grad ${spec.name} ${fmt(spec.shape)}`, n));
+    }
+    const p = (name: string) => this.params.get(name)!;
+    const g = (name: string) => this.grads.get(name)!;
+
+    this.N = shape.outputMode === 'last' ? B : TB;
+    this.x0 = buf('x0 (T, B, I)', TB * I);
+    this.tokens = config.embedding
+      ? device.createBuffer({ label: 'tokens (T, B) u32', size: TB * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST })
+      : null;
+    this.targets = buf(`targets ${shape.loss === 'mse' ? '(N, O)' : '(N) class'}`, shape.loss === 'mse' ? this.N * O : this.N);
+    this.y = buf('y (N, O)', this.N * O);
+    this.loss = buf('loss (1)', 1);
+    const dy = buf('dy (N, O)', this.N * O);
+    const lossRow = buf('loss per row (N)', this.N);
+
+    const forwardOps: Op[] = [];
+    const backwardOps: Op[][] = []; // per layer, run top-down
+    const dX0 = config.embedding ? buf('dx0 (T, B, I)', TB * I) : null;
+    if (this.tokens) {
+      const gather = new Kernel(device, 'embedding gather', embeddingSource, 'gather', { NT: TB, V: config.embedding!.vocabSize, I });
+      const bg = gather.bind('x0', { 0: this.tokens, 1: p('embedding.weight'), 2: this.x0 });
+      forwardOps.push((pass) => gather.encode(pass, bg, groupsFor(TB * I)));
+    }
+
+    let input = this.x0;
+    let dInput: GPUBuffer | null = dX0; // gradient of this layer's input, if anyone needs it
+    const layerOuts: GPUBuffer[] = [];
+    const layerDOuts: GPUBuffer[] = [];
+    for (let l = 0; l < config.numLayers; l++) {
+      const inSize = l === 0 ? I : DH;
+      const out = buf(`layer ${l} out (T, B, D*H)`, TB * DH);
+      const dOut = buf(`layer ${l} d_out (T, B, D*H)`, TB * DH);
+      const ops: Op[] = [];
+      for (let d = 0; d < D; d++) {
+        const s = layerSuffix(l, d);
+        const name = `${config.cell} ${s}`;
+        const db: DirBuffers = {
+          xp: buf(`${name} xp (T, B, G*H)`, TB * GH),
+          hAll: buf(`${name} h (T+1, B, H)`, (T + 1) * B * H),
+          cAll: buf(`${name} c (T+1, B, H)`, lstm ? (T + 1) * B * H : 1),
+          gates: buf(`${name} gates (T, B, G*H)`, TB * GH),
+          hpN: buf(`${name} hp_n (T, B, H)`, gru ? TB * H : 1),
+          dstate: buf(`${name} [dh; dc] (2, T, B, H)`, 2 * TB * H),
+          dpre: buf(`${name} [dxp; dhp] (2, T, B, G*H)`, 2 * TB * GH),
+          steps: device.createBuffer({ label: `${name} steps`, size: T * UNIFORM_STRIDE, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
+        };
+        this.dirs.push(db);
+        const constants = { CELL: CELL_CODE[config.cell], B, H, G, DH, DCOL: d * H, TB };
+        const fwd = new Kernel(device, `${name} forward step`, recurrentSource, 'forward_step', constants);
+        const bwd = new Kernel(device, `${name} backward step`, recurrentSource, 'backward_step', constants);
+        const step = (p: number): GPUBufferBinding => ({ buffer: db.steps, offset: p * UNIFORM_STRIDE, size: 20 });
+
+        // Forward: the input projection for every step, then the serial chain.
+        const xpMm = matmul({ M: TB, N: GH, K: inSize, transB: true, transA: false, bias: true });
+        const xpB = xpMm.bind({ a: input, b: p(`rnn.weight_ih_${s}`), c: db.xp, bias: p(`rnn.bias_ih_${s}`) });
+        forwardOps.push((pass) => xpMm.encode(pass, xpB));
+        for (let q = 0; q < T; q++) {
+          const bg = fwd.bind(`step ${q}`, {
+            0: p(`rnn.weight_hh_${s}`), 1: p(`rnn.bias_hh_${s}`), 2: db.xp, 3: step(q),
+            4: db.hAll, 5: db.cAll, 6: db.gates, 7: db.hpN, 8: out,
+          });
+          forwardOps.push((pass) => fwd.encode(pass, bg, groupsFor(B * H)));
+        }
+
+        // Backward: the chain in reverse processing order, then weight gradients over all steps.
+        for (let q = T - 1; q >= 0; q--) {
+          const bg = bwd.bind(`step ${q}`, {
+            0: p(`rnn.weight_hh_${s}`), 3: step(q), 4: db.hAll, 5: db.cAll, 6: db.gates, 7: db.hpN,
+            9: dOut, 10: db.dstate, 11: db.dpre,
+          });
+          ops.push((pass) => bwd.encode(pass, bg, groupsFor(B * H)));
+        }
+        const wih = matmul({ M: GH, N: inSize, K: TB, transA: true, transB: false });
+        const whh = matmul({ M: GH, N: H, K: TB, transA: true, transB: false });
+        const bias = new ReduceRows(device, { N: TB, W: GH, stride: GH, accumulate: false });
+        const dhpAt = TB * GH; // dhp is the second block of dpre
+        const wihB = wih.bind({ a: db.dpre, b: input, c: g(`rnn.weight_ih_${s}`) });
+        // h_{t-1} of every step, in time order: slots 0..T-1 forward, 1..T reverse.
+        const whhB = whh.bind({ a: db.dpre, b: db.hAll, c: g(`rnn.weight_hh_${s}`) }, { a: dhpAt, b: d === 0 ? 0 : B * H });
+        const bihB = bias.bind({ a: db.dpre, out: g(`rnn.bias_ih_${s}`) });
+        const bhhB = bias.bind({ a: db.dpre, out: g(`rnn.bias_hh_${s}`) }, { a: dhpAt });
+        ops.push((pass) => {
+          wih.encode(pass, wihB);
+          whh.encode(pass, whhB);
+          bias.encode(pass, bihB);
+          bias.encode(pass, bhhB);
+        });
+        if (dInput) {
+          const dx = matmul({ M: TB, N: inSize, K: GH, transA: false, transB: false, accumulate: d > 0 });
+          const dxB = dx.bind({ a: db.dpre, b: p(`rnn.weight_ih_${s}`), c: dInput });
+          ops.push((pass) => dx.encode(pass, dxB));
+        }
+      }
+      backwardOps.push(ops);
+      layerOuts.push(out);
+      layerDOuts.push(dOut);
+      input = out;
+      dInput = dOut;
+    }
+
+    // Head, loss, and the head's backward.
+    const top = input;
+    const dTop = layerDOuts[config.numLayers - 1];
+    const rows = shape.outputMode === 'last' ? (T - 1) * B * DH : 0; // element offset of the rows the head reads
+    const N = this.N;
+    const head = matmul({ M: N, N: O, K: DH, transA: false, transB: true, bias: true });
+    const headB = head.bind({ a: top, b: p('head.weight'), c: this.y, bias: p('head.bias') }, { a: rows });
+    forwardOps.push((pass) => head.encode(pass, headB));
+    const lossK = new Kernel(device, `${shape.loss} loss`, lossSource, 'main', { LOSS: shape.loss === 'mse' ? 0 : 1, N, O });
+    const lossBg = lossK.bind('rows', { 0: this.y, 1: this.targets, 2: dy, 3: lossRow });
+    forwardOps.push((pass) => lossK.encode(pass, lossBg, groupsFor(N)));
+    const sum = new ReduceRows(device, { N, W: 1, stride: 1, accumulate: false });
+    run(forwardOps, sum, sum.bind({ a: lossRow, out: this.loss }));
+    this.ops.push(...forwardOps);
+
+    const dHeadW = matmul({ M: O, N: DH, K: N, transA: true, transB: false });
+    run(this.ops, dHeadW, dHeadW.bind({ a: dy, b: top, c: g('head.weight') }, { b: rows }));
+    const dHeadB = new ReduceRows(device, { N, W: O, stride: O, accumulate: false });
+    run(this.ops, dHeadB, dHeadB.bind({ a: dy, out: g('head.bias') }));
+    const dTopMm = matmul({ M: N, N: DH, K: O, transA: false, transB: false });
+    run(this.ops, dTopMm, dTopMm.bind({ a: dy, b: p('head.weight'), c: dTop }, { c: rows }));
+    for (let l = config.numLayers - 1; l >= 0; l--) this.ops.push(...backwardOps[l]);
+    if (dX0) {
+      const scatter = new Kernel(device, 'embedding grad', embeddingSource, 'scatter_grad', { NT: TB, V: config.embedding!.vocabSize, I });
+      const bg = scatter.bind('dE', { 0: this.tokens!, 1: dX0, 2: g('embedding.weight') });
+      this.ops.push((pass) => scatter.encode(pass, bg, groupsFor(config.embedding!.vocabSize * I)));
+    }
+    this.setWindow(T);
+  }
+
+  /** Writes every step's uniforms for a truncated BPTT window k (k ≥ T: full BPTT). */
+  setWindow(k: number): void {
+    const { T } = this.shape;
+    const D = directions(this.config);
+    for (let i = 0; i < this.dirs.length; i++) {
+      const d = i % D;
+      const data = new Uint32Array((T * UNIFORM_STRIDE) / 4);
+      const time = (q: number) => (d === 0 ? q : T - 1 - q);
+      for (let q = 0; q < T; q++) {
+        const t = time(q);
+        const o = (q * UNIFORM_STRIDE) / 4;
+        data[o] = t;
+        data[o + 1] = d === 0 ? t + 1 : t; // slot of h_t
+        data[o + 2] = d === 0 ? t : t + 1; // slot of h_{t-1} in processing order (the zero slot at q = 0)
+        data[o + 3] = q < T - 1 ? time(q + 1) : t;
+        data[o + 4] = q < T - 1 && (q + 1) % k !== 0 ? 1 : 0;
+      }
+      this.device.queue.writeBuffer(this.dirs[i].steps, 0, data);
+    }
+  }
+
+  /** Uploads parameters (float64 -> float32). */
+  setParams(params: TensorMap): void {
+    for (const [name, buffer] of this.params) this.device.queue.writeBuffer(buffer, 0, new Float32Array(params.get(name)!.data));
+  }
+
+  /** Uploads a batch, transposing to time-major. */
+  setBatch(batch: Batch): void {
+    const { B, T } = batchDims(batch);
+    if (B !== this.shape.B || T !== this.shape.T) throw new Error(`batch is (${B}, ${T}); this network was built for (${this.shape.B}, ${this.shape.T})`);
+    const q = this.device.queue;
+    if (batch.tokens) q.writeBuffer(this.tokens!, 0, new Uint32Array(toTimeMajor(batch.tokens.data, B, T, 1)));
+    else q.writeBuffer(this.x0, 0, new Float32Array(toTimeMajor(batch.inputs!.data, B, T, this.config.inputSize)));
+    const width = batch.loss === 'mse' ? this.config.outputSize : 1;
+    const targets = batch.outputMode === 'last' ? batch.targets.data : toTimeMajor(batch.targets.data, B, T, width);
+    q.writeBuffer(this.targets, 0, new Float32Array(targets));
+  }
+
+  /** Records forward and backward into one pass and submits it: one submission. */
+  step(): void {
+    const encoder = this.device.createCommandEncoder({ label: 'train step' });
+    const pass = encoder.beginComputePass({ label: 'forward + backward' });
+    for (const op of this.ops) op(pass);
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+  }
+
+  /** Runs one pass on a batch and reads everything back (tests and the CLI; waits for the GPU). */
+  async lossAndGrads(params: TensorMap, batch: Batch, bpttWindow?: number): Promise<GpuGradResult> {
+    this.setParams(params);
+    this.setBatch(batch);
+    this.setWindow(bpttWindow ?? this.shape.T);
+    this.step();
+    const { B, T } = this.shape;
+    const O = this.config.outputSize;
+    const y = Float64Array.from(await readBuffer(this.device, this.y)).subarray(0, this.N * O);
+    const outputs: Tensor =
+      this.shape.outputMode === 'last' ? { shape: [B, O], data: y } : { shape: [B, T, O], data: toBatchMajor(y, B, T, O) };
+    const grads: TensorMap = new Map();
+    for (const spec of paramSpecs(this.config)) {
+      const data = Float64Array.from(await readBuffer(this.device, this.grads.get(spec.name)!));
+      grads.set(spec.name, { shape: spec.shape, data: data.subarray(0, spec.shape.reduce((a, b) => a * b, 1)) });
+    }
+    const H = this.config.hiddenSize;
+    const dhNorm: Float64Array[] = [];
+    for (const db of this.dirs) {
+      const dh = await readBuffer(this.device, db.dstate);
+      dhNorm.push(Float64Array.from({ length: T }, (_, t) => norm(dh, t * B * H, B * H)));
+    }
+    const loss = (await readBuffer(this.device, this.loss))[0];
+    return { loss, outputs, grads, dhNorm };
+  }
+}
+
+/** (B, T, W) batch-major -> (T, B, W) time-major. */
+function toTimeMajor(src: ArrayLike<number>, B: number, T: number, W: number): number[] {
+  const out = new Array<number>(B * T * W);
+  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let k = 0; k < W; k++) out[(t * B + b) * W + k] = src[(b * T + t) * W + k];
+  return out;
+}
+
+/** (T, B, W) time-major -> (B, T, W) batch-major. */
+function toBatchMajor(src: Float64Array, B: number, T: number, W: number): Float64Array {
+  const out = new Float64Array(B * T * W);
+  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let k = 0; k < W; k++) out[(b * T + t) * W + k] = src[(t * B + b) * W + k];
+  return out;
+}
+
+function fmt(shape: number[]): string {
+  return `[${shape.join(', ')}]`;
+}

@@ -6,3 +6,4 @@ export * from './batch.ts';
 export * from './cells.ts';
 export * from './loss.ts';
 export * from './network.ts';
+export * from './paramLayout.ts';

@@ -38,7 +38,7 @@ export function paramLayout(config: ModelConfig): ParamLayout {
 }
 
 /** Packs named tensors into a flat Float32Array laid out by `layout`. */
-export function packParams(layout: ParamLayout, tensors: TensorMap): Float32Array {
+export function packParams(layout: ParamLayout, tensors: TensorMap): Float32Array<ArrayBuffer> {
   const flat = new Float32Array(layout.total);
   for (const slot of layout.slots) flat.set(tensors.get(slot.name)!.data, slot.offset);
   return flat;

@@ -11,8 +11,10 @@
  * The head and the loss read rows (t, b) of the top layer; `last` reads only t = T-1.
  */
 import { batchDims, type Batch } from '../engine/batch.ts';
-import { directions, gateCount, layerSuffix, paramSpecs, type LossKind, type ModelConfig, type OutputMode } from '../engine/model.ts';
-import { norm, type Tensor, type TensorMap } from '../engine/tensor.ts';
+import { directions, gateCount, layerSuffix, type LossKind, type ModelConfig, type OutputMode } from '../engine/model.ts';
+import { packParams, paramLayout, unpackParams, type ParamLayout } from '../engine/paramLayout.ts';
+import type { Tensor, TensorMap } from '../engine/tensor.ts';
+import diagnosticsSource from '../../shaders/diagnostics.wgsl?raw';
 import embeddingSource from '../../shaders/embedding.wgsl?raw';
 import lossSource from '../../shaders/loss.wgsl?raw';
 import recurrentSource from '../../shaders/recurrent.wgsl?raw';
@@ -48,6 +50,8 @@ export interface GpuGradResult {
   grads: TensorMap;
   /** Per (layer, direction) at index layer * D + dir: (T) norm of dL/dh_t over the batch. */
   dhNorm: Float64Array[];
+  /** The same for dL/dc_t (LSTM only). */
+  dcNorm: Float64Array[] | null;
 }
 
 const CELL_CODE = { rnn_tanh: 0, rnn_relu: 1, lstm: 2, gru: 3 } as const;
@@ -58,8 +62,16 @@ type Op = (pass: GPUComputePassEncoder) => void;
 
 /** A model on the GPU for one batch shape: parameters, gradients, activations and the recorded passes. */
 export class GpuNetwork {
-  readonly params = new Map<string, GPUBuffer>();
-  readonly grads = new Map<string, GPUBuffer>();
+  /** Where each tensor sits in the flat parameter and gradient buffers. */
+  readonly layout: ParamLayout;
+  /** (P) every parameter, flat (see src/engine/paramLayout.ts). */
+  readonly params: GPUBuffer;
+  /** (P) dL/d(every parameter), same layout; the padding stays zero. */
+  readonly grads: GPUBuffer;
+  /** (L*D, 2, T) per (layer, direction): ‖dL/dh_t‖ and ‖dL/dc_t‖ over the batch, written by every backward. */
+  readonly stepNorms: GPUBuffer;
+  /** (1) the loss of the last pass. */
+  readonly loss: GPUBuffer;
   /** Dispatches recorded for one forward + backward pass. */
   readonly ops: Op[] = [];
   private readonly dirs: DirBuffers[] = [];
@@ -67,7 +79,6 @@ export class GpuNetwork {
   private readonly tokens: GPUBuffer | null; // (T, B) u32
   private readonly targets: GPUBuffer; // (N, O) or (N)
   private readonly y: GPUBuffer; // (N, O)
-  private readonly loss: GPUBuffer; // (1)
   private readonly N: number;
 
   constructor(
@@ -93,13 +104,16 @@ export class GpuNetwork {
     const run = (list: Op[], m: Matmul | ReduceRows, b: MatmulBinding | ReduceRowsBinding) =>
       list.push((pass) => (m instanceof Matmul ? m.encode(pass, b as MatmulBinding) : m.encode(pass, b as ReduceRowsBinding)));
 
-    for (const spec of paramSpecs(config)) {
-      const n = spec.shape.reduce((a, b) => a * b, 1);
-      this.params.set(spec.name, buf(`${spec.name} ${fmt(spec.shape)}`, n));
-      this.grads.set(spec.name, buf(`grad ${spec.name} ${fmt(spec.shape)}`, n));
-    }
-    const p = (name: string) => this.params.get(name)!;
-    const g = (name: string) => this.grads.get(name)!;
+    this.layout = paramLayout(config);
+    this.params = buf('params (P)', this.layout.total);
+    this.grads = buf('grads (P)', this.layout.total);
+    this.stepNorms = buf('step norms (L*D, 2, T)', config.numLayers * D * 2 * T);
+    const slots = new Map(this.layout.slots.map((s) => [s.name, s]));
+    /** Element offset of a tensor in the flat buffers. */
+    const at = (name: string) => slots.get(name)!.offset;
+    /** A tensor's window of a flat buffer, for kernels that bind it whole. */
+    const view = (buffer: GPUBuffer, name: string): GPUBufferBinding => ({ buffer, offset: at(name) * 4, size: slots.get(name)!.size * 4 });
+    const p = (name: string) => view(this.params, name);
 
     this.N = shape.outputMode === 'last' ? B : TB;
     this.x0 = buf('x0 (T, B, I)', TB * I);
@@ -151,7 +165,7 @@ export class GpuNetwork {
 
         // Forward: the input projection for every step, then the serial chain.
         const xpMm = matmul({ M: TB, N: GH, K: inSize, transB: true, transA: false, bias: true });
-        const xpB = xpMm.bind({ a: input, b: p(`rnn.weight_ih_${s}`), c: db.xp, bias: p(`rnn.bias_ih_${s}`) });
+        const xpB = xpMm.bind({ a: input, b: this.params, c: db.xp, bias: this.params }, { b: at(`rnn.weight_ih_${s}`), bias: at(`rnn.bias_ih_${s}`) });
         forwardOps.push((pass) => xpMm.encode(pass, xpB));
         for (let q = 0; q < T; q++) {
           const bg = fwd.bind(`step ${q}`, {
@@ -173,12 +187,17 @@ export class GpuNetwork {
         const whh = matmul({ M: GH, N: H, K: TB, transA: true, transB: false });
         const bias = new ReduceRows(device, { N: TB, W: GH, stride: GH, accumulate: false });
         const dhpAt = TB * GH; // dhp is the second block of dpre
-        const wihB = wih.bind({ a: db.dpre, b: input, c: g(`rnn.weight_ih_${s}`) });
+        const wihB = wih.bind({ a: db.dpre, b: input, c: this.grads }, { c: at(`rnn.weight_ih_${s}`) });
         // h_{t-1} of every step, in time order: slots 0..T-1 forward, 1..T reverse.
-        const whhB = whh.bind({ a: db.dpre, b: db.hAll, c: g(`rnn.weight_hh_${s}`) }, { a: dhpAt, b: d === 0 ? 0 : B * H });
-        const bihB = bias.bind({ a: db.dpre, out: g(`rnn.bias_ih_${s}`) });
-        const bhhB = bias.bind({ a: db.dpre, out: g(`rnn.bias_hh_${s}`) }, { a: dhpAt });
+        const whhB = whh.bind({ a: db.dpre, b: db.hAll, c: this.grads }, { a: dhpAt, b: d === 0 ? 0 : B * H, c: at(`rnn.weight_hh_${s}`) });
+        const bihB = bias.bind({ a: db.dpre, out: this.grads }, { out: at(`rnn.bias_ih_${s}`) });
+        const bhhB = bias.bind({ a: db.dpre, out: this.grads }, { a: dhpAt, out: at(`rnn.bias_hh_${s}`) });
+        const norms = new Kernel(device, `${name} step norms`, diagnosticsSource, 'main', {
+          T, BH: B * H, WHICH: lstm ? 2 : 1, OUT_AT: (l * D + d) * 2 * T,
+        });
+        const normsBg = norms.bind('norms', { 0: db.dstate, 1: this.stepNorms });
         ops.push((pass) => {
+          norms.encode(pass, normsBg, groupsFor(2 * T));
           wih.encode(pass, wihB);
           whh.encode(pass, whhB);
           bias.encode(pass, bihB);
@@ -186,7 +205,7 @@ export class GpuNetwork {
         });
         if (dInput) {
           const dx = matmul({ M: TB, N: inSize, K: GH, transA: false, transB: false, accumulate: d > 0 });
-          const dxB = dx.bind({ a: db.dpre, b: p(`rnn.weight_ih_${s}`), c: dInput });
+          const dxB = dx.bind({ a: db.dpre, b: this.params, c: dInput }, { b: at(`rnn.weight_ih_${s}`) });
           ops.push((pass) => dx.encode(pass, dxB));
         }
       }
@@ -203,7 +222,7 @@ export class GpuNetwork {
     const rows = shape.outputMode === 'last' ? (T - 1) * B * DH : 0; // element offset of the rows the head reads
     const N = this.N;
     const head = matmul({ M: N, N: O, K: DH, transA: false, transB: true, bias: true });
-    const headB = head.bind({ a: top, b: p('head.weight'), c: this.y, bias: p('head.bias') }, { a: rows });
+    const headB = head.bind({ a: top, b: this.params, c: this.y, bias: this.params }, { a: rows, b: at('head.weight'), bias: at('head.bias') });
     forwardOps.push((pass) => head.encode(pass, headB));
     const lossK = new Kernel(device, `${shape.loss} loss`, lossSource, 'main', { LOSS: shape.loss === 'mse' ? 0 : 1, N, O });
     const lossBg = lossK.bind('rows', { 0: this.y, 1: this.targets, 2: dy, 3: lossRow });
@@ -213,15 +232,15 @@ export class GpuNetwork {
     this.ops.push(...forwardOps);
 
     const dHeadW = matmul({ M: O, N: DH, K: N, transA: true, transB: false });
-    run(this.ops, dHeadW, dHeadW.bind({ a: dy, b: top, c: g('head.weight') }, { b: rows }));
+    run(this.ops, dHeadW, dHeadW.bind({ a: dy, b: top, c: this.grads }, { b: rows, c: at('head.weight') }));
     const dHeadB = new ReduceRows(device, { N, W: O, stride: O, accumulate: false });
-    run(this.ops, dHeadB, dHeadB.bind({ a: dy, out: g('head.bias') }));
+    run(this.ops, dHeadB, dHeadB.bind({ a: dy, out: this.grads }, { out: at('head.bias') }));
     const dTopMm = matmul({ M: N, N: DH, K: O, transA: false, transB: false });
-    run(this.ops, dTopMm, dTopMm.bind({ a: dy, b: p('head.weight'), c: dTop }, { c: rows }));
+    run(this.ops, dTopMm, dTopMm.bind({ a: dy, b: this.params, c: dTop }, { b: at('head.weight'), c: rows }));
     for (let l = config.numLayers - 1; l >= 0; l--) this.ops.push(...backwardOps[l]);
     if (dX0) {
       const scatter = new Kernel(device, 'embedding grad', embeddingSource, 'scatter_grad', { NT: TB, V: config.embedding!.vocabSize, I });
-      const bg = scatter.bind('dE', { 0: this.tokens!, 1: dX0, 2: g('embedding.weight') });
+      const bg = scatter.bind('dE', { 0: this.tokens!, 1: dX0, 2: view(this.grads, 'embedding.weight') });
       this.ops.push((pass) => scatter.encode(pass, bg, groupsFor(config.embedding!.vocabSize * I)));
     }
     this.setWindow(T);
@@ -250,7 +269,7 @@ export class GpuNetwork {
 
   /** Uploads parameters (float64 -> float32). */
   setParams(params: TensorMap): void {
-    for (const [name, buffer] of this.params) this.device.queue.writeBuffer(buffer, 0, new Float32Array(params.get(name)!.data));
+    this.device.queue.writeBuffer(this.params, 0, packParams(this.layout, params));
   }
 
   /** Uploads a batch, transposing to time-major. */
@@ -285,19 +304,11 @@ export class GpuNetwork {
     const y = Float64Array.from(await readBuffer(this.device, this.y)).subarray(0, this.N * O);
     const outputs: Tensor =
       this.shape.outputMode === 'last' ? { shape: [B, O], data: y } : { shape: [B, T, O], data: toBatchMajor(y, B, T, O) };
-    const grads: TensorMap = new Map();
-    for (const spec of paramSpecs(this.config)) {
-      const data = Float64Array.from(await readBuffer(this.device, this.grads.get(spec.name)!));
-      grads.set(spec.name, { shape: spec.shape, data: data.subarray(0, spec.shape.reduce((a, b) => a * b, 1)) });
-    }
-    const H = this.config.hiddenSize;
-    const dhNorm: Float64Array[] = [];
-    for (const db of this.dirs) {
-      const dh = await readBuffer(this.device, db.dstate);
-      dhNorm.push(Float64Array.from({ length: T }, (_, t) => norm(dh, t * B * H, B * H)));
-    }
+    const grads = unpackParams(this.layout, await readBuffer(this.device, this.grads));
+    const norms = Float64Array.from(await readBuffer(this.device, this.stepNorms));
+    const trace = (which: number) => this.dirs.map((_, i) => norms.slice((2 * i + which) * T, (2 * i + which + 1) * T));
     const loss = (await readBuffer(this.device, this.loss))[0];
-    return { loss, outputs, grads, dhNorm };
+    return { loss, outputs, grads, dhNorm: trace(0), dcNorm: this.config.cell === 'lstm' ? trace(1) : null };
   }
 }
 
@@ -313,8 +324,4 @@ function toBatchMajor(src: Float64Array, B: number, T: number, W: number): Float
   const out = new Float64Array(B * T * W);
   for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let k = 0; k < W; k++) out[(b * T + t) * W + k] = src[(t * B + b) * W + k];
   return out;
-}
-
-function fmt(shape: number[]): string {
-  return `[${shape.join(', ')}]`;
 }

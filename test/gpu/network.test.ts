@@ -34,7 +34,11 @@ async function expectParity(spec: CaseSpec, window?: number): Promise<void> {
     expect(gpu.grads.get(name)!.shape, name).toEqual(g.shape);
     expect(normError(gpu.grads.get(name)!.data, g.data), name).toBeLessThan(1e-3);
   }
-  ref.traces.forEach((tr, i) => expect(normError(gpu.dhNorm[i], tr.dhNorm), `dhNorm ${i}`).toBeLessThan(1e-3));
+  ref.traces.forEach((tr, i) => {
+    expect(normError(gpu.dhNorm[i], tr.dhNorm), `dhNorm ${i}`).toBeLessThan(1e-3);
+    if (tr.dcNorm) expect(normError(gpu.dcNorm![i], tr.dcNorm), `dcNorm ${i}`).toBeLessThan(1e-3);
+  });
+  expect(gpu.dcNorm === null).toBe(spec.cell !== 'lstm');
 }
 
 describe('GPU network vs reference', () => {

@@ -46,8 +46,8 @@ export interface MatmulBinding {
 
 const WORKGROUP_X = 8;
 const WORKGROUP_Y = 8;
-/** Outputs per invocation along each of M and N (TILE in the WGSL). */
-const TILE = 4;
+/** Rows and columns of C per invocation (BLOCK in the WGSL). */
+const BLOCK = 8;
 
 /** One matrix product of a fixed shape and kind. */
 export class Matmul {
@@ -128,8 +128,8 @@ export class Matmul {
     pass.setPipeline(this.pipeline);
     pass.setBindGroup(0, binding.bindGroup);
     pass.dispatchWorkgroups(
-      Math.ceil(this.spec.N / (TILE * WORKGROUP_X)),
-      Math.ceil(this.spec.M / (TILE * WORKGROUP_Y)),
+      Math.ceil(this.spec.N / (BLOCK * WORKGROUP_X)),
+      Math.ceil(this.spec.M / (BLOCK * WORKGROUP_Y)),
     );
   }
 

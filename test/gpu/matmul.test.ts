@@ -141,8 +141,8 @@ function reduceCase(spec: ReduceRowsSpec, offsets: ReduceRowsOffsets = {}): void
 const bools = [false, true];
 
 describe('matmul kernel vs float64 product', () => {
-  // Every combination of flags at sizes below, at and across the 4x4 tile and 32x32 workgroup.
-  for (const [M, N, K] of [[1, 1, 1], [7, 5, 3], [33, 17, 65]]) {
+  // Every combination of flags at sizes below and across the 8x8 block and the 64x64 workgroup.
+  for (const [M, N, K] of [[1, 1, 1], [7, 5, 3], [33, 17, 65], [67, 131, 5]]) {
     for (const transA of bools) {
       for (const transB of bools) {
         for (const accumulate of bools) {

@@ -14,3 +14,9 @@ fn sigmoid(x: f32) -> f32 {
 fn is_finite(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
 }
+
+// The linear invocation index of a 1-D problem dispatched as a 2-D grid (src/gpu/Kernel.ts
+// splits dispatches beyond 65535 workgroups along y): x varies fastest.
+fn linear_id(gid: vec3<u32>, groups: vec3<u32>, workgroup: u32) -> u32 {
+  return gid.x + gid.y * groups.x * workgroup;
+}

@@ -17,8 +17,8 @@ override WORKGROUP: u32 = 64u;
 @group(0) @binding(2) var<storage, read_write> result: array<f32>;
 
 @compute @workgroup_size(WORKGROUP)
-fn gather(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let id = gid.x;
+fn gather(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let id = linear_id(gid, groups, WORKGROUP);
   if (id >= NT * I) {
     return;
   }
@@ -28,8 +28,8 @@ fn gather(@builtin(global_invocation_id) gid: vec3<u32>) {
 }
 
 @compute @workgroup_size(WORKGROUP)
-fn scatter_grad(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let id = gid.x;
+fn scatter_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let id = linear_id(gid, groups, WORKGROUP);
   if (id >= V * I) {
     return;
   }

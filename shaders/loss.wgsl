@@ -21,8 +21,8 @@ override WORKGROUP: u32 = 64u;
 @group(0) @binding(3) var<storage, read_write> loss_row: array<f32>;
 
 @compute @workgroup_size(WORKGROUP)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let n = gid.x;
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let n = linear_id(gid, groups, WORKGROUP);
   if (n >= N) {
     return;
   }

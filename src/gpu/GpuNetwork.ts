@@ -20,6 +20,7 @@ import lossSource from '../../shaders/loss.wgsl?raw';
 import recurrentSource from '../../shaders/recurrent.wgsl?raw';
 import { readBuffer, storageBuffer } from './buffers.ts';
 import { groupsFor, Kernel } from './Kernel.ts';
+import { networkBufferSizes } from './limits.ts';
 import { Matmul, type MatmulBinding, type MatmulSpec } from './Matmul.ts';
 import { ReduceRows, type ReduceRowsBinding } from './ReduceRows.ts';
 
@@ -96,7 +97,6 @@ export class GpuNetwork {
     const I = config.inputSize;
     const TB = T * B;
     const lstm = config.cell === 'lstm';
-    const gru = config.cell === 'gru';
     const buf = (label: string, n: number) => storageBuffer(device, label, n);
     const matmul = (spec: Omit<MatmulSpec, 'accumulate' | 'bias'> & Partial<MatmulSpec>) =>
       new Matmul(device, { accumulate: false, bias: false, ...spec });
@@ -104,10 +104,11 @@ export class GpuNetwork {
     const run = (list: Op[], m: Matmul | ReduceRows, b: MatmulBinding | ReduceRowsBinding) =>
       list.push((pass) => (m instanceof Matmul ? m.encode(pass, b as MatmulBinding) : m.encode(pass, b as ReduceRowsBinding)));
 
+    const size = networkBufferSizes(config, shape);
     this.layout = paramLayout(config);
-    this.params = buf('params (P)', this.layout.total);
-    this.grads = buf('grads (P)', this.layout.total);
-    this.stepNorms = buf('step norms (L*D, 2, T)', config.numLayers * D * 2 * T);
+    this.params = buf('params (P)', size.once.params);
+    this.grads = buf('grads (P)', size.once.grads);
+    this.stepNorms = buf('step norms (L*D, 2, T)', size.once.stepNorms);
     const slots = new Map(this.layout.slots.map((s) => [s.name, s]));
     /** Element offset of a tensor in the flat buffers. */
     const at = (name: string) => slots.get(name)!.offset;
@@ -116,19 +117,19 @@ export class GpuNetwork {
     const p = (name: string) => view(this.params, name);
 
     this.N = shape.outputMode === 'last' ? B : TB;
-    this.x0 = buf('x0 (T, B, I)', TB * I);
+    this.x0 = buf('x0 (T, B, I)', size.once.x0);
     this.tokens = config.embedding
       ? device.createBuffer({ label: 'tokens (T, B) u32', size: TB * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST })
       : null;
-    this.targets = buf(`targets ${shape.loss === 'mse' ? '(N, O)' : '(N) class'}`, shape.loss === 'mse' ? this.N * O : this.N);
-    this.y = buf('y (N, O)', this.N * O);
-    this.loss = buf('loss (1)', 1);
-    const dy = buf('dy (N, O)', this.N * O);
-    const lossRow = buf('loss per row (N)', this.N);
+    this.targets = buf(`targets ${shape.loss === 'mse' ? '(N, O)' : '(N) class'}`, size.once.targets);
+    this.y = buf('y (N, O)', size.once.y);
+    this.loss = buf('loss (1)', size.once.loss);
+    const dy = buf('dy (N, O)', size.once.dy);
+    const lossRow = buf('loss per row (N)', size.once.lossRow);
 
     const forwardOps: Op[] = [];
     const backwardOps: Op[][] = []; // per layer, run top-down
-    const dX0 = config.embedding ? buf('dx0 (T, B, I)', TB * I) : null;
+    const dX0 = config.embedding ? buf('dx0 (T, B, I)', size.once.dx0) : null;
     if (this.tokens) {
       const gather = new Kernel(device, 'embedding gather', embeddingSource, 'gather', { NT: TB, V: config.embedding!.vocabSize, I });
       const bg = gather.bind('x0', { 0: this.tokens, 1: p('embedding.weight'), 2: this.x0 });
@@ -141,20 +142,20 @@ export class GpuNetwork {
     const layerDOuts: GPUBuffer[] = [];
     for (let l = 0; l < config.numLayers; l++) {
       const inSize = l === 0 ? I : DH;
-      const out = buf(`layer ${l} out (T, B, D*H)`, TB * DH);
-      const dOut = buf(`layer ${l} d_out (T, B, D*H)`, TB * DH);
+      const out = buf(`layer ${l} out (T, B, D*H)`, size.perLayer.out);
+      const dOut = buf(`layer ${l} d_out (T, B, D*H)`, size.perLayer.dOut);
       const ops: Op[] = [];
       for (let d = 0; d < D; d++) {
         const s = layerSuffix(l, d);
         const name = `${config.cell} ${s}`;
         const db: DirBuffers = {
-          xp: buf(`${name} xp (T, B, G*H)`, TB * GH),
-          hAll: buf(`${name} h (T+1, B, H)`, (T + 1) * B * H),
-          cAll: buf(`${name} c (T+1, B, H)`, lstm ? (T + 1) * B * H : 1),
-          gates: buf(`${name} gates (T, B, G*H)`, TB * GH),
-          hpN: buf(`${name} hp_n (T, B, H)`, gru ? TB * H : 1),
-          dstate: buf(`${name} [dh; dc] (2, T, B, H)`, 2 * TB * H),
-          dpre: buf(`${name} [dxp; dhp] (2, T, B, G*H)`, 2 * TB * GH),
+          xp: buf(`${name} xp (T, B, G*H)`, size.perDir.xp),
+          hAll: buf(`${name} h (T+1, B, H)`, size.perDir.hAll),
+          cAll: buf(`${name} c (T+1, B, H)`, size.perDir.cAll),
+          gates: buf(`${name} gates (T, B, G*H)`, size.perDir.gates),
+          hpN: buf(`${name} hp_n (T, B, H)`, size.perDir.hpN),
+          dstate: buf(`${name} [dh; dc] (2, T, B, H)`, size.perDir.dstate),
+          dpre: buf(`${name} [dxp; dhp] (2, T, B, G*H)`, size.perDir.dpre),
           steps: device.createBuffer({ label: `${name} steps`, size: T * UNIFORM_STRIDE, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
         };
         this.dirs.push(db);

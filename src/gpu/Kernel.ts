@@ -5,6 +5,9 @@
  */
 import { withCommon } from './shaderSource.ts';
 
+/** Workgroups per dimension every WebGPU device allows. */
+const MAX_GROUPS = 65535;
+
 /** A buffer, or a window of one, bound at a binding number. */
 export type Binding = GPUBuffer | GPUBufferBinding;
 
@@ -35,11 +38,15 @@ export class Kernel {
     });
   }
 
-  /** Records one dispatch of `workgroups` workgroups along x. */
+  /**
+   * Records one dispatch of `workgroups` workgroups. Beyond 65535 (WebGPU's default per
+   * dimension) it becomes a 2-D grid; kernels that can get there index with `linear_id`.
+   */
   encode(pass: GPUComputePassEncoder, bindGroup: GPUBindGroup, workgroups: number): void {
     pass.setPipeline(this.pipeline);
     pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(workgroups);
+    if (workgroups <= MAX_GROUPS) pass.dispatchWorkgroups(workgroups);
+    else pass.dispatchWorkgroups(MAX_GROUPS, Math.ceil(workgroups / MAX_GROUPS));
   }
 }
 

@@ -1,19 +1,29 @@
 /**
  * `grad`: the loss, the head's outputs and every parameter's gradient for one
- * checkpoint and one batch, printed as one JSON object (format in docs/checkpoint.md).
+ * checkpoint and one batch, printed as one JSON object (format in docs/checkpoint.md),
+ * computed by the float64 engine (`--backend cpu`) or the WGSL kernels in headless
+ * Chromium (`--backend webgpu`, src/cli/webgpuGrad.ts).
  *
  * Exit codes: 0 with the JSON on stdout; 2 for bad input, with one line on stderr,
- * `grad: <file or flag>: <field>: <problem>`; 1 for anything else (a bug, or a
+ * `grad: <file or flag>: <field>: <problem>`, or when WebGPU cannot be used
+ * (`grad: --backend: webgpu unavailable: <why>`); 1 for anything else (a bug, or a
  * result JSON cannot carry), also one line. stdout stays empty unless the exit is 0.
+ * Files and flags are checked before any browser starts.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FormatError, parseBatch, parseCheckpoint, tensorToJson, type TensorJson } from '../engine/checkpoint.ts';
-import { paramSpecs } from '../engine/model.ts';
+import { paramSpecs, type ModelConfig } from '../engine/model.ts';
 import { lossAndGrads } from '../engine/network.ts';
+import { gradOnWebGpu, WebGpuUnavailable } from './webgpuGrad.ts';
 
 /** How the command is called. */
-export const GRAD_USAGE = 'grad --checkpoint FILE --batch FILE [--backend cpu] [--bptt-window K]';
+export const GRAD_USAGE = 'grad --checkpoint FILE --batch FILE [--backend cpu|webgpu] [--bptt-window K]';
+
+/** Where `grad` computes. */
+export const BACKENDS = ['cpu', 'webgpu'] as const;
+/** Where `grad` computes: the float64 engine, or the WGSL kernels in headless Chromium. */
+export type Backend = (typeof BACKENDS)[number];
 
 /** Where the command writes; injected so tests run it in-process. */
 export interface CliIO {
@@ -29,20 +39,32 @@ export interface GradOutput {
   grads: Record<string, TensorJson>;
 }
 
+/** One computation as the flags name it: the two files and the optional BPTT window. */
+export interface GradRequest {
+  checkpoint: string;
+  batch: string;
+  bpttWindow?: number;
+}
+
 /** Bad input; the message already names where (`file: field: problem` or `--flag: problem`). */
 class InputError extends Error {}
 
 /** A result JSON cannot carry (NaN or an infinity). */
 class ResultError extends Error {}
 
-/** Runs `grad` with its arguments (after the word `grad`); returns the exit code. */
-export function run(argv: string[], io: CliIO): number {
+/** Runs `grad` with its arguments (after the word `grad`); resolves to the exit code. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
   let output: GradOutput;
   try {
-    output = grad(argv);
+    const { backend, ...request } = readFlags(argv);
+    [output] = await gradFiles([request], backend);
   } catch (e) {
     if (e instanceof InputError) {
       io.stderr(`grad: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof WebGpuUnavailable) {
+      io.stderr(`grad: --backend: webgpu unavailable: ${oneLine(e.message)}\n`);
       return 2;
     }
     const what = e instanceof ResultError ? '' : 'internal error: ';
@@ -53,20 +75,43 @@ export function run(argv: string[], io: CliIO): number {
   return 0;
 }
 
-function grad(argv: string[]): GradOutput {
-  const flags = readFlags(argv);
-  const { config, params } = readJson(flags.checkpoint, parseCheckpoint);
-  const batch = readJson(flags.batch, (json) => parseBatch(json, config));
-  const opts = flags.bpttWindow === undefined ? undefined : { bpttWindow: flags.bpttWindow };
-  const result = lossAndGrads(config, params, batch, opts);
+/**
+ * `grad` for several requests on one backend, in order (on webgpu, one Chromium for all).
+ * Every file is read and checked first; throws InputError, WebGpuUnavailable or ResultError.
+ */
+export async function gradFiles(requests: GradRequest[], backend: Backend): Promise<GradOutput[]> {
+  const jobs = requests.map(readRequest);
+  const outputs =
+    backend === 'cpu'
+      ? jobs.map(gradOnCpu)
+      : await gradOnWebGpu(jobs.map((j) => ({ checkpoint: j.checkpoint.json, batch: j.batch.json, bpttWindow: j.bpttWindow })));
+  return outputs.map((output, i) => checked(output, jobs[i].checkpoint.parsed.config));
+}
 
+/** A request's files, read and validated: each as its JSON and as the engine's values. */
+function readRequest({ checkpoint: checkpointFile, batch: batchFile, bpttWindow }: GradRequest) {
+  const checkpoint = readJson(checkpointFile, parseCheckpoint);
+  const batch = readJson(batchFile, (json) => parseBatch(json, checkpoint.parsed.config));
+  return { checkpoint, batch, bpttWindow };
+}
+
+/** One request on the float64 engine. */
+function gradOnCpu({ checkpoint, batch, bpttWindow }: ReturnType<typeof readRequest>): GradOutput {
+  const { config, params } = checkpoint.parsed;
+  const result = lossAndGrads(config, params, batch.parsed, bpttWindow === undefined ? undefined : { bpttWindow });
+  const grads = [...result.grads].map(([name, g]) => [name, tensorToJson(g)] as const);
+  return { loss: result.loss, outputs: tensorToJson(result.outputs), grads: Object.fromEntries(grads) };
+}
+
+/** The output with grads in `state_dict` order, every number finite (JSON would print NaN as null). */
+function checked(output: GradOutput, config: ModelConfig): GradOutput {
   const grads = paramSpecs(config).map(({ name }) => {
-    const g = result.grads.get(name);
-    if (!g) throw new Error(`engine returned no gradient for ${name}`);
-    return [name, finite(tensorToJson(g), `grads.${name}`)] as const;
+    const g = Object.hasOwn(output.grads, name) ? output.grads[name] : undefined;
+    if (!g) throw new Error(`backend returned no gradient for ${name}`);
+    return [name, finite(g, `grads.${name}`)] as const;
   });
-  if (!Number.isFinite(result.loss)) throw new ResultError(`loss is ${result.loss}; JSON cannot carry it`);
-  return { loss: result.loss, outputs: finite(tensorToJson(result.outputs), 'outputs'), grads: Object.fromEntries(grads) };
+  if (!Number.isFinite(output.loss)) throw new ResultError(`loss is ${output.loss}; JSON cannot carry it`);
+  return { loss: output.loss, outputs: finite(output.outputs, 'outputs'), grads: Object.fromEntries(grads) };
 }
 
 /** Checks a result tensor holds only finite numbers (JSON would print NaN as null). */
@@ -77,7 +122,7 @@ function finite(t: TensorJson, field: string): TensorJson {
 }
 
 /** Parses and checks the flags. */
-function readFlags(argv: string[]): { checkpoint: string; batch: string; bpttWindow?: number } {
+function readFlags(argv: string[]): GradRequest & { backend: Backend } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -106,16 +151,19 @@ function readFlags(argv: string[]): { checkpoint: string; batch: string; bpttWin
   const window = single('bptt-window');
   if (checkpoint === undefined) throw new InputError(`--checkpoint: missing; usage: ${GRAD_USAGE}`);
   if (batch === undefined) throw new InputError(`--batch: missing; usage: ${GRAD_USAGE}`);
-  if (backend === 'webgpu') throw new InputError('--backend: webgpu is not yet available (use cpu)');
-  if (backend !== 'cpu') throw new InputError(`--backend: unknown backend "${backend}" (expected cpu)`);
+  if (!isBackend(backend)) throw new InputError(`--backend: unknown backend "${backend}" (expected ${BACKENDS.join(' or ')})`);
   if (window !== undefined && !/^[1-9][0-9]*$/.test(window)) {
     throw new InputError(`--bptt-window: expected a positive integer, got "${window}"`);
   }
-  return { checkpoint, batch, bpttWindow: window === undefined ? undefined : Number(window) };
+  return { checkpoint, batch, backend, bpttWindow: window === undefined ? undefined : Number(window) };
+}
+
+function isBackend(name: string): name is Backend {
+  return (BACKENDS as readonly string[]).includes(name);
 }
 
 /** Reads a JSON file and hands it to `parse`; every failure becomes an InputError naming the file. */
-function readJson<T>(file: string, parse: (json: unknown) => T): T {
+function readJson<T>(file: string, parse: (json: unknown) => T): { json: unknown; parsed: T } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -130,7 +178,7 @@ function readJson<T>(file: string, parse: (json: unknown) => T): T {
     throw new InputError(`${file}: invalid JSON: ${jsonProblem(e instanceof Error ? e.message : String(e), text)}`);
   }
   try {
-    return parse(json);
+    return { json, parsed: parse(json) };
   } catch (e) {
     if (e instanceof FormatError) throw new InputError(`${file}: ${e.message}`);
     throw e;

@@ -11,7 +11,7 @@ const io: CliIO = {
 
 const [command, ...args] = process.argv.slice(2);
 if (command === 'grad') {
-  process.exitCode = grad(args, io);
+  process.exitCode = await grad(args, io);
 } else {
   io.stderr(`cli: unknown command ${command === undefined ? '(none)' : `"${command}"`}; usage: ${GRAD_USAGE}\n`);
   process.exitCode = 2;

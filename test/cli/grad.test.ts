@@ -1,15 +1,18 @@
 /**
  * The `grad` command: its output, and for every kind of bad input exit 2 with one
  * stderr line naming the file (or flag) and the field, and nothing on stdout.
- * Most cases run in-process; two spawn `npm run --silent cli` to prove the wiring.
+ * Most cases run in-process; a few spawn `npm run --silent cli` to prove the wiring.
+ * The webgpu cases need Chromium (test/chromium.ts); without it they fail, never skip.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
 import { run } from '../../src/cli/grad.ts';
+import { NO_WEBGPU_ENV } from '../../src/cli/webgpuGrad.ts';
 import { paramSpecs } from '../../src/engine/model.ts';
+import { relError } from '../engine/helpers.ts';
 
 /** JSON read from a file, which the cases below reshape freely (into wrong types too). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary JSON, broken on purpose
@@ -22,10 +25,10 @@ const tmp = mkdtempSync(join(tmpdir(), 'grad-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Runs `grad` in-process and collects what it writes. */
-function grad(...args: string[]): { code: number; out: string; err: string } {
+async function grad(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = run(args, { stdout: (s) => (out += s), stderr: (s) => (err += s) });
+  const code = await run(args, { stdout: (s) => (out += s), stderr: (s) => (err += s) });
   return { code, out, err };
 }
 
@@ -47,8 +50,8 @@ function expectRejected(result: { code: number; out: string; err: string }, line
 }
 
 describe('grad output', () => {
-  test('rnn_tanh L=1 fixture: one JSON line with loss, outputs and grads in state_dict order', () => {
-    const { code, out, err } = grad('--checkpoint', `${RNN}.checkpoint.json`, '--batch', `${RNN}.batch.json`);
+  test('rnn_tanh L=1 fixture: one JSON line with loss, outputs and grads in state_dict order', async () => {
+    const { code, out, err } = await grad('--checkpoint', `${RNN}.checkpoint.json`, '--batch', `${RNN}.batch.json`);
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out.endsWith('\n') && !out.slice(0, -1).includes('\n')).toBe(true);
@@ -59,19 +62,19 @@ describe('grad output', () => {
     expect(Object.keys(result.grads)).toEqual(paramSpecs(config).map((s) => s.name));
   });
 
-  test('--backend cpu and --bptt-window K >= T give exactly the full-BPTT output', () => {
+  test('--backend cpu and --bptt-window K >= T give exactly the full-BPTT output', async () => {
     const base = ['--checkpoint', `${RNN}.checkpoint.json`, '--batch', `${RNN}.batch.json`];
-    const full = grad(...base);
-    const windowed = grad(...base, '--backend', 'cpu', '--bptt-window', '100');
+    const full = await grad(...base);
+    const windowed = await grad(...base, '--backend', 'cpu', '--bptt-window', '100');
     expect(windowed.code).toBe(0);
     expect(windowed.out).toBe(full.out);
   });
 
-  test('a result JSON cannot carry (relu overflow to Infinity) exits 1 with one line and no stdout', () => {
+  test('a result JSON cannot carry (relu overflow to Infinity) exits 1 with one line and no stdout', async () => {
     const checkpoint = read(`${RNN}.checkpoint.json`);
     checkpoint.model.cell = 'rnn_relu';
     for (const t of Object.values<Json>(checkpoint.tensors)) t.data = t.data.map(() => 1e300);
-    const { code, out, err } = grad('--checkpoint', write('overflow.json', checkpoint), '--batch', `${RNN}.batch.json`);
+    const { code, out, err } = await grad('--checkpoint', write('overflow.json', checkpoint), '--batch', `${RNN}.batch.json`);
     expect(err).toMatch(/^grad: [^\n]*JSON cannot carry it[^\n]*\n$/);
     expect(out).toBe('');
     expect(code).toBe(1);
@@ -121,10 +124,10 @@ const fileCases: [string, () => [checkpoint: string, batch: string], 'checkpoint
 
 describe('grad rejects bad files: exit 2, one stderr line naming file and field', () => {
   for (const [name, files, culprit, line] of fileCases) {
-    test(`${name} (${culprit} file)`, () => {
+    test(`${name} (${culprit} file)`, async () => {
       const [checkpoint, batch] = files();
       const file = culprit === 'checkpoint' ? checkpoint : batch;
-      expectRejected(grad('--checkpoint', checkpoint, '--batch', batch), new RegExp(`^grad: ${esc(file)}: ${line}[^\\n]*\\n$`));
+      expectRejected(await grad('--checkpoint', checkpoint, '--batch', batch), new RegExp(`^grad: ${esc(file)}: ${line}[^\\n]*\\n$`));
     });
   }
 });
@@ -138,26 +141,79 @@ describe('grad rejects bad flags: exit 2, one stderr line naming the flag', () =
     ['stray positional', [...ok, 'extra'], /^grad: arguments: Unexpected argument 'extra'; usage:/],
     ['flag without value', ['--checkpoint'], /^grad: arguments: Option '--checkpoint <value>' argument missing; usage:/],
     ['flag given twice', [...ok, '--batch', 'other.json'], /^grad: --batch: given 2 times/],
-    ['--backend webgpu', [...ok, '--backend', 'webgpu'], /^grad: --backend: webgpu is not yet available/],
-    ['--backend unknown', [...ok, '--backend', 'cuda'], /^grad: --backend: unknown backend "cuda" \(expected cpu\)/],
+    ['--backend unknown', [...ok, '--backend', 'cuda'], /^grad: --backend: unknown backend "cuda" \(expected cpu or webgpu\)/],
     ['--bptt-window 0', [...ok, '--bptt-window', '0'], /^grad: --bptt-window: expected a positive integer, got "0"/],
     ['--bptt-window 2.5', [...ok, '--bptt-window=2.5'], /^grad: --bptt-window: expected a positive integer, got "2\.5"/],
   ];
   for (const [name, args, pattern] of flagCases) {
-    test(name, () => expectRejected(grad(...args), pattern));
+    test(name, async () => expectRejected(await grad(...args), pattern));
   }
+});
+
+describe('grad --backend webgpu', () => {
+  const ok = ['--checkpoint', `${RNN}.checkpoint.json`, '--batch', `${RNN}.batch.json`];
+  afterEach(() => vi.unstubAllEnvs());
+
+  test('rnn fixture: the same keys, tensor names and shapes as cpu, every tensor within 1e-3', async () => {
+    const cpu = await grad(...ok, '--backend', 'cpu');
+    const gpu = await grad(...ok, '--backend', 'webgpu');
+    expect(gpu.err).toBe('');
+    expect(gpu.code).toBe(0);
+    expect(gpu.out.endsWith('\n') && !gpu.out.slice(0, -1).includes('\n')).toBe(true);
+    const [c, g] = [JSON.parse(cpu.out), JSON.parse(gpu.out)];
+    expect(Object.keys(g)).toEqual(Object.keys(c));
+    expect(Object.keys(g.grads)).toEqual(Object.keys(c.grads));
+    expect(g.outputs.shape).toEqual(c.outputs.shape);
+    for (const name of Object.keys(c.grads)) expect(g.grads[name].shape, name).toEqual(c.grads[name].shape);
+    expect(relError([g.loss], [c.loss]), 'loss').toBeLessThan(1e-3);
+    expect(relError(g.outputs.data, c.outputs.data), 'outputs').toBeLessThan(1e-3);
+    for (const name of Object.keys(c.grads)) expect(relError(g.grads[name].data, c.grads[name].data), name).toBeLessThan(1e-3);
+  }, 60_000);
+
+  test('bad files and flags exit 2 before any browser starts (CHROMIUM_PATH points nowhere)', async () => {
+    vi.stubEnv('CHROMIUM_PATH', join(tmp, 'no-chromium'));
+    expectRejected(await grad('--checkpoint', join(tmp, 'nope.json'), '--batch', `${RNN}.batch.json`, '--backend', 'webgpu'),
+      /^grad: \S*nope\.json: cannot read: ENOENT/);
+    const badBatch = changed(RNN, 'batch', (j) => (j.targets.shape = [3, 5, 2]));
+    expectRejected(await grad('--checkpoint', `${RNN}.checkpoint.json`, '--batch', badBatch, '--backend', 'webgpu'),
+      /^grad: \S+: targets\.shape: expected/);
+    expectRejected(await grad(...ok, '--backend', 'webgpu', '--bptt-window', '0'), /^grad: --bptt-window: /);
+  });
+
+  test('Chromium missing: exit 2, one line saying how to install it or set CHROMIUM_PATH', async () => {
+    vi.stubEnv('CHROMIUM_PATH', join(tmp, 'no-chromium'));
+    expectRejected(await grad(...ok, '--backend', 'webgpu'),
+      /^grad: --backend: webgpu unavailable: Chromium not found at \S*no-chromium; install it \(.*apt-get install chromium\) or set CHROMIUM_PATH/);
+  });
+
+  test(`no WebGPU in Chromium (${NO_WEBGPU_ENV}=1 drops its WebGPU flags): exit 2, one line with the adapter's reason`, async () => {
+    vi.stubEnv(NO_WEBGPU_ENV, '1');
+    expectRejected(await grad(...ok, '--backend', 'webgpu'),
+      /^grad: --backend: webgpu unavailable: no WebGPU device in Chromium \(\S+\): requestAdapter returned null/);
+  }, 60_000);
 });
 
 describe('npm run --silent cli (real process)', () => {
   const npm = (...args: string[]) => spawnSync('npm', ['run', '--silent', 'cli', '--', ...args], { encoding: 'utf8' });
 
-  test('grad on the rnn fixture: exit 0, the same JSON as in-process, empty stderr', () => {
+  test('grad on the rnn fixture: exit 0, the same JSON as in-process, empty stderr', async () => {
     const args = ['grad', '--checkpoint', `${RNN}.checkpoint.json`, '--batch', `${RNN}.batch.json`];
     const p = npm(...args);
     expect(p.stderr).toBe('');
     expect(p.status).toBe(0);
-    expect(p.stdout).toBe(grad(...args.slice(1)).out);
+    expect(p.stdout).toBe((await grad(...args.slice(1))).out);
   }, 60_000);
+
+  test('grad --backend webgpu on the lstm fixture: exit 0, one JSON line, empty stderr (wall time logged)', () => {
+    const lstm = `${FIXTURES}/lstm-l1-bi-ce-sequence`;
+    const started = performance.now();
+    const p = npm('grad', '--checkpoint', `${lstm}.checkpoint.json`, '--batch', `${lstm}.batch.json`, '--backend', 'webgpu');
+    console.log(`grad --backend webgpu, one call end to end: ${Math.round(performance.now() - started)} ms`);
+    expect(p.stderr).toBe('');
+    expect(p.status).toBe(0);
+    expect(p.stdout).toMatch(/^\{"loss":[^\n]*\}\n$/);
+    expect(Object.keys(JSON.parse(p.stdout).grads)).toContain('rnn.weight_hh_l0_reverse');
+  }, 120_000);
 
   test('grad with a missing file: exit 2, one stderr line, empty stdout', () => {
     const p = npm('grad', '--checkpoint', 'missing.json', '--batch', `${RNN}.batch.json`);

@@ -1,16 +1,18 @@
 /**
  * PyTorch golden values (test/fixtures/torch, from scripts/make_torch_fixtures.py) through
- * the whole `grad` path: file parsing, the float64 engine, and the JSON it prints.
- * Shapes first, then relative error max|a - b| / max(max|b|, 1e-12) below 1e-6 per tensor.
+ * the whole `grad` path: file parsing, the backend, and the JSON it prints. Shapes first,
+ * then relative error max|a - b| / max(max|b|, 1e-12) per tensor: below 1e-6 for the float64
+ * engine (`--backend cpu`), below 1e-3 for the float32 WGSL kernels (`--backend webgpu`, all
+ * fixtures in one headless Chromium; a missing Chromium fails these tests, it never skips them).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterAll, describe, expect, test } from 'vitest';
-import { run, type GradOutput } from '../../src/cli/grad.ts';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { gradFiles, run, type Backend, type GradOutput, type GradRequest } from '../../src/cli/grad.ts';
 import type { TensorJson } from '../../src/engine/checkpoint.ts';
 import { relError } from '../engine/helpers.ts';
 
 const DIR = 'test/fixtures/torch';
-const TOLERANCE = 1e-6;
+const TOLERANCE: Record<Backend, number> = { cpu: 1e-6, webgpu: 1e-3 };
 const cases = readdirSync(DIR)
   .filter((f) => f.endsWith('.expected.json'))
   .map((f) => f.slice(0, -'.expected.json'.length))
@@ -21,37 +23,62 @@ interface Expected extends GradOutput {
   bpttWindow?: number;
 }
 
-let worst = { error: 0, where: '' };
-afterAll(() => console.log(`torch fixtures: max relative error ${worst.error.toExponential(2)} (${worst.where})`));
+const expectedOf = (name: string): Expected => JSON.parse(readFileSync(`${DIR}/${name}.expected.json`, 'utf8'));
 
-/** Checks shape, then relative error, and keeps the worst error seen. */
-function expectClose(actual: TensorJson, expected: TensorJson, where: string): void {
-  expect(actual.shape, `${where} shape`).toEqual(expected.shape);
-  const error = relError(actual.data, expected.data);
-  if (error > worst.error) worst = { error, where };
-  expect(error, `${where} relative error`).toBeLessThan(TOLERANCE);
+/** The `grad` request a fixture describes. */
+function requestOf(name: string): GradRequest {
+  const { bpttWindow } = expectedOf(name);
+  return { checkpoint: `${DIR}/${name}.checkpoint.json`, batch: `${DIR}/${name}.batch.json`, bpttWindow };
 }
 
-describe('grad matches PyTorch float64', () => {
+const worst: Record<Backend, { error: number; where: string }> = { cpu: { error: 0, where: '' }, webgpu: { error: 0, where: '' } };
+afterAll(() => {
+  for (const [backend, w] of Object.entries(worst)) {
+    if (w.where) console.log(`torch fixtures, ${backend}: max relative error ${w.error.toExponential(2)} (${w.where})`);
+  }
+});
+
+/** Checks names, shapes, then every tensor's relative error, and keeps the worst error seen. */
+function expectMatches(actual: GradOutput, name: string, backend: Backend): void {
+  const expected = expectedOf(name);
+  const expectClose = (a: TensorJson, e: TensorJson, where: string) => {
+    expect(a.shape, `${where} shape`).toEqual(e.shape);
+    const error = relError(a.data, e.data);
+    if (error > worst[backend].error) worst[backend] = { error, where };
+    expect(error, `${where} relative error`).toBeLessThan(TOLERANCE[backend]);
+  };
+  // PyTorch's state_dict order is the order grad prints.
+  expect(Object.keys(actual.grads)).toEqual(Object.keys(expected.grads));
+  expectClose({ shape: [], data: [actual.loss] }, { shape: [], data: [expected.loss] }, `${name} loss`);
+  expectClose(actual.outputs, expected.outputs, `${name} outputs`);
+  for (const [tensor, g] of Object.entries(expected.grads)) expectClose(actual.grads[tensor], g, `${name} ${tensor}`);
+}
+
+describe('grad --backend cpu matches PyTorch float64 to 1e-6', () => {
   test('the fixtures are there (8 cases)', () => expect(cases.length).toBeGreaterThanOrEqual(8));
 
   for (const name of cases) {
-    test(name, () => {
-      const expected: Expected = JSON.parse(readFileSync(`${DIR}/${name}.expected.json`, 'utf8'));
-      const args = ['--checkpoint', `${DIR}/${name}.checkpoint.json`, '--batch', `${DIR}/${name}.batch.json`];
-      if (expected.bpttWindow !== undefined) args.push('--bptt-window', String(expected.bpttWindow));
+    test(name, async () => {
+      const { checkpoint, batch, bpttWindow } = requestOf(name);
+      const args = ['--checkpoint', checkpoint, '--batch', batch];
+      if (bpttWindow !== undefined) args.push('--bptt-window', String(bpttWindow));
       let out = '';
       let err = '';
-      const code = run(args, { stdout: (s) => (out += s), stderr: (s) => (err += s) });
+      const code = await run(args, { stdout: (s) => (out += s), stderr: (s) => (err += s) });
       expect(err).toBe('');
       expect(code).toBe(0);
-      const actual: GradOutput = JSON.parse(out);
-
-      // PyTorch's state_dict order is the order grad prints.
-      expect(Object.keys(actual.grads)).toEqual(Object.keys(expected.grads));
-      expectClose({ shape: [], data: [actual.loss] }, { shape: [], data: [expected.loss] }, `${name} loss`);
-      expectClose(actual.outputs, expected.outputs, `${name} outputs`);
-      for (const [tensor, g] of Object.entries(expected.grads)) expectClose(actual.grads[tensor], g, `${name} ${tensor}`);
+      expectMatches(JSON.parse(out), name, 'cpu');
     });
   }
+});
+
+describe('grad --backend webgpu (WGSL, float32, headless Chromium) matches PyTorch to 1e-3', () => {
+  let outputs: GradOutput[];
+  beforeAll(async () => {
+    const started = performance.now();
+    outputs = await gradFiles(cases.map(requestOf), 'webgpu');
+    console.log(`torch fixtures, webgpu: ${cases.length} cases in one Chromium, ${Math.round(performance.now() - started)} ms`);
+  }, 120_000);
+
+  cases.forEach((name, i) => test(name, () => expectMatches(outputs[i], name, 'webgpu')));
 });

@@ -7,3 +7,6 @@ export * from './cells.ts';
 export * from './loss.ts';
 export * from './network.ts';
 export * from './paramLayout.ts';
+export * from './optimizer.ts';
+export * from './backend.ts';
+export * from './cpuBackend.ts';

@@ -10,6 +10,7 @@
  *   dX (+)= dxp · W_ih                     one matmul, handed to the layer below
  * The head and the loss read rows (t, b) of the top layer; `last` reads only t = T-1.
  */
+import type { GradEvaluation } from '../engine/backend.ts';
 import { batchDims, type Batch } from '../engine/batch.ts';
 import { directions, gateCount, layerSuffix, type LossKind, type ModelConfig, type OutputMode } from '../engine/model.ts';
 import { packParams, paramLayout, unpackParams, type ParamLayout } from '../engine/paramLayout.ts';
@@ -42,17 +43,6 @@ interface DirBuffers {
   dstate: GPUBuffer; // (2, T, B, H) [dh; dc (lstm)]
   dpre: GPUBuffer; // (2, T, B, G*H) [dxp; dhp]
   steps: GPUBuffer; // T Step uniforms, 256 bytes apart
-}
-
-/** What a GPU loss-and-gradients run reads back (same meaning as the reference's GradResult). */
-export interface GpuGradResult {
-  loss: number;
-  outputs: Tensor;
-  grads: TensorMap;
-  /** Per (layer, direction) at index layer * D + dir: (T) norm of dL/dh_t over the batch. */
-  dhNorm: Float64Array[];
-  /** The same for dL/dc_t (LSTM only). */
-  dcNorm: Float64Array[] | null;
 }
 
 const CELL_CODE = { rnn_tanh: 0, rnn_relu: 1, lstm: 2, gru: 3 } as const;
@@ -285,31 +275,47 @@ export class GpuNetwork {
     q.writeBuffer(this.targets, 0, new Float32Array(targets));
   }
 
-  /** Records forward and backward into one pass and submits it: one submission. */
-  step(): void {
-    const encoder = this.device.createCommandEncoder({ label: 'train step' });
-    const pass = encoder.beginComputePass({ label: 'forward + backward' });
+  /** Records forward and backward into a compute pass (a trainer adds the optimizer to the same pass). */
+  encode(pass: GPUComputePassEncoder): void {
     for (const op of this.ops) op(pass);
+  }
+
+  /** Submits forward and backward on their own: one submission. */
+  run(): void {
+    const encoder = this.device.createCommandEncoder({ label: 'forward + backward' });
+    const pass = encoder.beginComputePass({ label: 'forward + backward' });
+    this.encode(pass);
     pass.end();
     this.device.queue.submit([encoder.finish()]);
   }
 
-  /** Runs one pass on a batch and reads everything back (tests and the CLI; waits for the GPU). */
-  async lossAndGrads(params: TensorMap, batch: Batch, bpttWindow?: number): Promise<GpuGradResult> {
+  /** Uploads parameters and a batch, runs one pass and reads everything back (tests and the CLI; waits for the GPU). */
+  async lossAndGrads(params: TensorMap, batch: Batch, bpttWindow?: number): Promise<GradEvaluation> {
     this.setParams(params);
     this.setBatch(batch);
     this.setWindow(bpttWindow ?? this.shape.T);
-    this.step();
+    this.run();
+    return this.read();
+  }
+
+  /** Reads back the last pass's loss, outputs, gradients and step norms (waits for the GPU). */
+  async read(): Promise<GradEvaluation> {
     const { B, T } = this.shape;
     const O = this.config.outputSize;
     const y = Float64Array.from(await readBuffer(this.device, this.y)).subarray(0, this.N * O);
     const outputs: Tensor =
       this.shape.outputMode === 'last' ? { shape: [B, O], data: y } : { shape: [B, T, O], data: toBatchMajor(y, B, T, O) };
     const grads = unpackParams(this.layout, await readBuffer(this.device, this.grads));
-    const norms = Float64Array.from(await readBuffer(this.device, this.stepNorms));
-    const trace = (which: number) => this.dirs.map((_, i) => norms.slice((2 * i + which) * T, (2 * i + which + 1) * T));
+    const { dhNorm, dcNorm } = this.decodeStepNorms(await readBuffer(this.device, this.stepNorms));
     const loss = (await readBuffer(this.device, this.loss))[0];
-    return { loss, outputs, grads, dhNorm: trace(0), dcNorm: this.config.cell === 'lstm' ? trace(1) : null };
+    return { loss, outputs, grads, dhNorm, dcNorm };
+  }
+
+  /** Splits the step-norm buffer into per-(layer, direction) arrays of ‖dL/dh_t‖ and ‖dL/dc_t‖. */
+  decodeStepNorms(norms: ArrayLike<number>): { dhNorm: Float64Array[]; dcNorm: Float64Array[] | null } {
+    const { T } = this.shape;
+    const trace = (which: number) => this.dirs.map((_, i) => Float64Array.from({ length: T }, (_, t) => norms[(2 * i + which) * T + t]));
+    return { dhNorm: trace(0), dcNorm: this.config.cell === 'lstm' ? trace(1) : null };
   }
 }
 

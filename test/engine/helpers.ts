@@ -71,3 +71,15 @@ export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** Re-exported so tests draw from one seeded source. */
 export { mulberry32, type Random };
+
+/** ‖a - b‖ / max(‖b‖, 1e-12): the relative error by norm the GPU tolerances are stated in. */
+export function normError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let d = 0;
+  let n = 0;
+  for (let i = 0; i < b.length; i++) {
+    d += (a[i] - b[i]) ** 2;
+    n += b[i] ** 2;
+  }
+  return Math.sqrt(d) / Math.max(Math.sqrt(n), 1e-12);
+}

@@ -6,19 +6,8 @@
 import { describe, expect } from 'vitest';
 import { CELL_TYPES, lossAndGrads } from '../../src/engine/index.ts';
 import { GpuNetwork } from '../../src/gpu/GpuNetwork.ts';
-import { makeCase, type CaseSpec } from '../engine/helpers.ts';
+import { makeCase, type CaseSpec, normError } from '../engine/helpers.ts';
 import { gpuDevice, gpuTest, withValidation } from './device.ts';
-
-/** ‖a - b‖ / max(‖b‖, 1e-12). */
-function normError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  let n = 0;
-  for (let i = 0; i < b.length; i++) {
-    d += (a[i] - b[i]) ** 2;
-    n += b[i] ** 2;
-  }
-  return Math.sqrt(d) / Math.max(Math.sqrt(n), 1e-12);
-}
 
 async function expectParity(spec: CaseSpec, window?: number): Promise<void> {
   const device = await gpuDevice();

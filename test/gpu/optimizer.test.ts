@@ -17,19 +17,9 @@ import {
 import { readBuffer, storageBuffer } from '../../src/gpu/buffers.ts';
 import { decodeStats, Optimizer, type OptimizerStats } from '../../src/gpu/Optimizer.ts';
 import { gpuDevice, gpuTest, withValidation } from './device.ts';
+import { normError } from '../engine/helpers.ts';
 
 const MODEL: ModelConfig = { cell: 'lstm', inputSize: 3, hiddenSize: 8, numLayers: 2, bidirectional: true, outputSize: 4 };
-
-/** ‖a - b‖ / max(‖b‖, 1e-12). */
-function normError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  let n = 0;
-  for (let i = 0; i < b.length; i++) {
-    d += (a[i] - b[i]) ** 2;
-    n += b[i] ** 2;
-  }
-  return Math.sqrt(d) / Math.max(Math.sqrt(n), 1e-12);
-}
 
 /** Seeded float32 gradients of one step (kept as float64), N(0, scale²) with scale in [0.3, 2.3); padding 0. */
 function gradients(layout: ParamLayout, rand: () => number): Float64Array {

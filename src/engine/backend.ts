@@ -1,0 +1,62 @@
+/**
+ * The interface every compute backend trains through (the CPU reference here, WebGPU in
+ * src/gpu/GpuBackend.ts), so one test suite and one trainer serve both. A backend is
+ * built for one model and one batch shape.
+ */
+import type { Batch } from './batch.ts';
+import type { OptimizerConfig } from './optimizer.ts';
+import type { Tensor, TensorMap } from './tensor.ts';
+
+/** What one training step reports. */
+export interface StepMetrics {
+  /** Optimizer steps taken so far (skipped steps are not counted). */
+  step: number;
+  loss: number;
+  /** ‖g‖ before clipping (not finite when a gradient was not). */
+  gradNorm: number;
+  /** ‖g‖ after clipping: what the update used. */
+  clippedNorm: number;
+  /** True when a non-finite gradient norm made the step skip its update. */
+  skipped: boolean;
+  /** Per (layer, direction), index layer * D + dir: (T) ‖dL/dh_t‖ over the batch. */
+  dhNorm: Float64Array[];
+  /** The same for ‖dL/dc_t‖ (LSTM only). */
+  dcNorm: Float64Array[] | null;
+}
+
+/** Loss, outputs and gradients at the current parameters, with the per-step gradient norms. */
+export interface GradEvaluation {
+  loss: number;
+  /** The head's outputs: (B, T, O) for `sequence`, (B, O) for `last`. */
+  outputs: Tensor;
+  grads: TensorMap;
+  dhNorm: Float64Array[];
+  dcNorm: Float64Array[] | null;
+}
+
+/** A compute backend that trains one model on batches of one shape. */
+export interface TrainingBackend {
+  readonly kind: 'cpu' | 'webgpu';
+  /** What the user sees, e.g. the adapter's name. */
+  readonly name: string;
+  /** Loss and gradients at the current parameters, without updating them. */
+  evaluate(batch: Batch): Promise<GradEvaluation>;
+  /** One training step (forward, backward, optimizer). Does not wait for a GPU to finish. */
+  trainStep(batch: Batch): void;
+  /** The newest metrics available now; never waits (on a GPU they may lag a step or two). */
+  latestMetrics(): StepMetrics | null;
+  /** Waits for every submitted step and returns the last step's metrics. */
+  flush(): Promise<StepMetrics | null>;
+  /** A float64 copy of the parameters. */
+  getParams(): Promise<TensorMap>;
+  /** Replaces the parameters (and keeps the optimizer state). */
+  setParams(params: TensorMap): void;
+  /** Changes the optimizer's hyperparameters (the kind must stay the same; make a new backend to change it). */
+  setOptimizer(config: OptimizerConfig): void;
+  /** Resets the optimizer's moments and step count. */
+  resetOptimizer(): void;
+  /** Truncated BPTT window k (the sequence length or more: full BPTT). */
+  setWindow(k: number): void;
+  /** Frees what the backend holds. */
+  dispose(): void;
+}

@@ -1,0 +1,96 @@
+/**
+ * The CPU backend: the float64 reference engine and optimizer behind TrainingBackend.
+ * Parameters live in one flat array (paramLayout.ts) and the named tensors the engine
+ * reads are views into it, so an optimizer step updates them in place.
+ */
+import type { GradEvaluation, StepMetrics, TrainingBackend } from './backend.ts';
+import type { Batch } from './batch.ts';
+import type { ModelConfig } from './model.ts';
+import { lossAndGrads } from './network.ts';
+import { checkOptimizer, createOptimizerState, optimizerStep, type OptimizerConfig, type OptimizerState } from './optimizer.ts';
+import { paramLayout, type ParamLayout } from './paramLayout.ts';
+import type { TensorMap } from './tensor.ts';
+
+/** Trains on the CPU with the reference engine. */
+export class CpuBackend implements TrainingBackend {
+  readonly kind = 'cpu';
+  readonly name = 'CPU';
+  private readonly layout: ParamLayout;
+  /** (P) every parameter; `params` holds views into it. */
+  private readonly flat: Float64Array;
+  private readonly params: TensorMap = new Map();
+  private readonly flatGrads: Float64Array;
+  private state: OptimizerState;
+  private window: number | undefined;
+  private last: StepMetrics | null = null;
+
+  constructor(
+    private readonly config: ModelConfig,
+    params: TensorMap,
+    private optimizer: OptimizerConfig,
+  ) {
+    checkOptimizer(optimizer);
+    this.layout = paramLayout(config);
+    this.flat = new Float64Array(this.layout.total);
+    this.flatGrads = new Float64Array(this.layout.total);
+    for (const slot of this.layout.slots) {
+      this.params.set(slot.name, { shape: [...slot.shape], data: this.flat.subarray(slot.offset, slot.offset + slot.size) });
+    }
+    this.setParams(params);
+    this.state = createOptimizerState(this.layout);
+  }
+
+  async evaluate(batch: Batch): Promise<GradEvaluation> {
+    return this.run(batch);
+  }
+
+  trainStep(batch: Batch): void {
+    const r = this.run(batch);
+    for (const slot of this.layout.slots) this.flatGrads.set(r.grads.get(slot.name)!.data, slot.offset);
+    const report = optimizerStep(this.optimizer, this.state, this.flat, this.flatGrads);
+    this.last = { step: this.state.t, loss: r.loss, ...report, dhNorm: r.dhNorm, dcNorm: r.dcNorm };
+  }
+
+  latestMetrics(): StepMetrics | null {
+    return this.last;
+  }
+
+  async flush(): Promise<StepMetrics | null> {
+    return this.last;
+  }
+
+  async getParams(): Promise<TensorMap> {
+    return new Map([...this.params].map(([name, t]) => [name, { shape: [...t.shape], data: t.data.slice() }]));
+  }
+
+  setParams(params: TensorMap): void {
+    for (const slot of this.layout.slots) this.params.get(slot.name)!.data.set(params.get(slot.name)!.data);
+  }
+
+  setOptimizer(config: OptimizerConfig): void {
+    checkOptimizer(config);
+    if (config.kind !== this.optimizer.kind) throw new Error(`optimizer kind is ${this.optimizer.kind}; make a new backend for ${config.kind}`);
+    this.optimizer = config;
+  }
+
+  resetOptimizer(): void {
+    this.state = createOptimizerState(this.layout);
+  }
+
+  setWindow(k: number): void {
+    this.window = k;
+  }
+
+  dispose(): void {}
+
+  private run(batch: Batch): GradEvaluation {
+    const r = lossAndGrads(this.config, this.params, batch, { bpttWindow: this.window });
+    return {
+      loss: r.loss,
+      outputs: r.outputs,
+      grads: r.grads,
+      dhNorm: r.traces.map((t) => t.dhNorm),
+      dcNorm: this.config.cell === 'lstm' ? r.traces.map((t) => t.dcNorm!) : null,
+    };
+  }
+}

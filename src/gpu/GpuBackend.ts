@@ -67,6 +67,11 @@ export class GpuBackend implements TrainingBackend {
     if (staging) void this.collect(staging, step);
   }
 
+  /** Dispatches in one training step (all in one pass, one submission). */
+  get dispatchesPerStep(): number {
+    return this.net.dispatchCount + this.optimizer.dispatchCount;
+  }
+
   latestMetrics(): StepMetrics | null {
     return this.last;
   }

@@ -63,7 +63,7 @@ export class GpuNetwork {
   readonly stepNorms: GPUBuffer;
   /** (1) the loss of the last pass. */
   readonly loss: GPUBuffer;
-  /** Dispatches recorded for one forward + backward pass. */
+  /** Dispatches recorded for one forward + backward pass, one dispatch each. */
   readonly ops: Op[] = [];
   private readonly dirs: DirBuffers[] = [];
   private readonly x0: GPUBuffer; // (T, B, I)
@@ -187,13 +187,13 @@ export class GpuNetwork {
           T, BH: B * H, WHICH: lstm ? 2 : 1, OUT_AT: (l * D + d) * 2 * T,
         });
         const normsBg = norms.bind('norms', { 0: db.dstate, 1: this.stepNorms });
-        ops.push((pass) => {
-          norms.encode(pass, normsBg, groupsFor(2 * T));
-          wih.encode(pass, wihB);
-          whh.encode(pass, whhB);
-          bias.encode(pass, bihB);
-          bias.encode(pass, bhhB);
-        });
+        ops.push(
+          (pass) => norms.encode(pass, normsBg, groupsFor(2 * T)),
+          (pass) => wih.encode(pass, wihB),
+          (pass) => whh.encode(pass, whhB),
+          (pass) => bias.encode(pass, bihB),
+          (pass) => bias.encode(pass, bhhB),
+        );
         if (dInput) {
           const dx = matmul({ M: TB, N: inSize, K: GH, transA: false, transB: false, accumulate: d > 0 });
           const dxB = dx.bind({ a: db.dpre, b: this.params, c: dInput }, { b: at(`rnn.weight_ih_${s}`) });
@@ -273,6 +273,11 @@ export class GpuNetwork {
     const width = batch.loss === 'mse' ? this.config.outputSize : 1;
     const targets = batch.outputMode === 'last' ? batch.targets.data : toTimeMajor(batch.targets.data, B, T, width);
     q.writeBuffer(this.targets, 0, new Float32Array(targets));
+  }
+
+  /** Dispatches in one forward + backward pass: L·D·(2T + 6) + D·(L - 1) + 6, plus D + 2 with an embedding. */
+  get dispatchCount(): number {
+    return this.ops.length;
   }
 
   /** Records forward and backward into a compute pass (a trainer adds the optimizer to the same pass). */

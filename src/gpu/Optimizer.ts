@@ -164,6 +164,11 @@ export class Optimizer {
     ];
   }
 
+  /** Dispatches in one optimizer step. */
+  get dispatchCount(): number {
+    return this.dispatches.length;
+  }
+
   /** Records one optimizer step (three dispatches) into a compute pass. */
   encode(pass: GPUComputePassEncoder): void {
     for (const { kernel, bindGroup, workgroups } of this.dispatches) kernel.encode(pass, bindGroup, workgroups);

@@ -32,7 +32,11 @@ function messageOf(error: unknown): string {
  * Requests a WebGPU adapter and device from `host.gpu` (by default `navigator.gpu`).
  * Never rejects: every failure becomes `{ kind: 'cpu', reason }`.
  */
-export async function detectBackend(host: { gpu?: GPU } = globalThis.navigator ?? {}): Promise<BackendInfo> {
+export async function detectBackend(
+  host: { gpu?: GPU } = globalThis.navigator ?? {},
+  /** How to get the device from the adapter (e.g. with the limits a model needs); any error becomes the reason. */
+  request: (adapter: GPUAdapter) => Promise<GPUDevice> = (adapter) => adapter.requestDevice({ label: 'rnn-playground device' }),
+): Promise<BackendInfo> {
   const gpu = host.gpu;
   if (!gpu) return { kind: 'cpu', reason: 'navigator.gpu is missing (this browser has no WebGPU)' };
 
@@ -46,7 +50,7 @@ export async function detectBackend(host: { gpu?: GPU } = globalThis.navigator ?
 
   let device: GPUDevice;
   try {
-    device = await adapter.requestDevice({ label: 'rnn-playground device' });
+    device = await request(adapter);
   } catch (error) {
     return { kind: 'cpu', reason: `requestDevice rejected: ${messageOf(error)}` };
   }

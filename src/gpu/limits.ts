@@ -149,16 +149,25 @@ export function fitProblem(config: ModelConfig, shape: BatchShape, cap: Capacity
 /** A configuration a device cannot run; the message says which limit and what fits. */
 export class LimitError extends Error {}
 
+/** A model and the batch shape it will run. */
+export interface ModelRun {
+  config: ModelConfig;
+  shape: BatchShape;
+}
+
 /**
- * Requests a device with the limits the configuration needs (never more than the adapter
- * offers), or throws a LimitError before anything is allocated.
+ * Requests a device with the limits the given runs need (never more than the adapter
+ * offers), or throws a LimitError naming the first run that does not fit, before anything is allocated.
  */
-export async function requestDeviceFor(adapter: GPUAdapter, config: ModelConfig, shape: BatchShape, memoryBudgetBytes?: number): Promise<GPUDevice> {
-  const problem = fitProblem(config, shape, { ...limitsOf(adapter.limits), memoryBudgetBytes });
-  if (problem) throw new LimitError(problem);
-  const need = neededLimits(config, shape);
+export async function requestDeviceFor(adapter: GPUAdapter, runs: ModelRun[], memoryBudgetBytes?: number): Promise<GPUDevice> {
   const requiredLimits: Record<string, number> = {};
-  for (const [limit] of CHECKED) requiredLimits[limit] = Math.max(need[limit], DEFAULT_LIMITS[limit]);
+  for (const [limit] of CHECKED) requiredLimits[limit] = DEFAULT_LIMITS[limit];
+  for (const { config, shape } of runs) {
+    const problem = fitProblem(config, shape, { ...limitsOf(adapter.limits), memoryBudgetBytes });
+    if (problem) throw new LimitError(problem);
+    const need = neededLimits(config, shape);
+    for (const [limit] of CHECKED) requiredLimits[limit] = Math.max(requiredLimits[limit], need[limit]);
+  }
   return adapter.requestDevice({ label: 'rnn-playground training', requiredLimits });
 }
 

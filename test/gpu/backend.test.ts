@@ -1,6 +1,7 @@
 /** Backend detection: the real SwiftShader adapter, and every way WebGPU can be unavailable (faked). */
 import { describe, expect, test } from 'vitest';
 import { adapterName, detectBackend } from '../../src/gpu/backend.ts';
+import { requestDeviceFor } from '../../src/gpu/limits.ts';
 import { gpuTest } from './device.ts';
 
 /** A stand-in for `navigator` whose `gpu.requestAdapter` behaves as told. */
@@ -40,6 +41,14 @@ describe('detectBackend', () => {
     const adapter = fakeAdapter(() => Promise.reject(new Error('device lost')), { vendor: 'acme' });
     const backend = await detectBackend(fakeHost(async () => adapter));
     expect(backend).toEqual({ kind: 'cpu', reason: 'requestDevice rejected: device lost' });
+  });
+
+  gpuTest('a model too big for the real adapter: cpu, and the reason names the limit and what fits', async () => {
+    const config = { cell: 'lstm' as const, inputSize: 64, hiddenSize: 4096, numLayers: 1, bidirectional: false, outputSize: 64 };
+    const shape = { B: 256, T: 256, loss: 'cross_entropy' as const, outputMode: 'sequence' as const };
+    const backend = await detectBackend(undefined, (adapter) => requestDeviceFor(adapter, [{ config, shape }]));
+    expect(backend.kind).toBe('cpu');
+    if (backend.kind === 'cpu') expect(backend.reason).toMatch(/^requestDevice rejected: Too big for this GPU: .*maxStorageBufferBindingSize.*hidden size \d+/);
   });
 
   test('adapter and device found: webgpu, name from the description', async () => {

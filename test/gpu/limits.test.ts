@@ -38,7 +38,7 @@ describe('device limits', () => {
 
   gpuTest('the real adapter: a 4 GiB activation buffer is refused with LimitError before any allocation', async () => {
     const huge: BatchShape = { B: 256, T: 256, loss: 'cross_entropy', outputMode: 'sequence' };
-    await expect(requestDeviceFor(adapter!, lstm(4096), huge)).rejects.toThrow(LimitError);
-    await expect(requestDeviceFor(adapter!, lstm(4096), huge)).rejects.toThrow(/Largest that fits.*hidden size \d+/);
+    await expect(requestDeviceFor(adapter!, [{ config: lstm(4096), shape: huge }])).rejects.toThrow(LimitError);
+    await expect(requestDeviceFor(adapter!, [{ config: lstm(4096), shape: huge }])).rejects.toThrow(/Largest that fits.*hidden size \d+/);
   });
 });

@@ -45,4 +45,13 @@ describe('GPU network vs reference', () => {
     gpuTest(`${cell} embedding V=6 L=2 bi cross_entropy sequence B=3 T=4 H=5`, () =>
       expectParity({ cell, numLayers: 2, bidirectional: true, loss: 'cross_entropy', outputMode: 'sequence', vocab: 6, B: 3, T: 4, H: 5 }));
   }
+
+  for (const [L, D, embedding] of [[1, 1, false], [2, 2, false], [2, 1, true]] as const) {
+    gpuTest(`dispatch count L=${L} D=${D}${embedding ? ' embedding' : ''} T=5: L·D·(2T+6) + D·(L-1) + 6 (+ D + 2 with an embedding)`, async () => {
+      const device = await gpuDevice();
+      const c = makeCase({ cell: 'lstm', numLayers: L, bidirectional: D === 2, loss: 'mse', outputMode: 'sequence', T: 5, vocab: embedding ? 4 : undefined });
+      const net = new GpuNetwork(device, c.config, { B: 2, T: 5, loss: 'mse', outputMode: 'sequence' });
+      expect(net.dispatchCount).toBe(L * D * (2 * 5 + 6) + D * (L - 1) + 6 + (embedding ? D + 2 : 0));
+    });
+  }
 });

@@ -34,6 +34,22 @@ export interface GradEvaluation {
   dcNorm: Float64Array[] | null;
 }
 
+/** One example's full record through one (layer, direction), indexed by time. */
+export interface ExampleTrace {
+  layer: number;
+  dir: number;
+  /** (T, G*H) activated gates in PyTorch's row order. */
+  gates: Float64Array;
+  /** (T, H) h_t. */
+  h: Float64Array;
+  /** (T, H) c_t (LSTM only). */
+  c: Float64Array | null;
+  /** (T, H) dL/dh_t. */
+  dh: Float64Array;
+  /** (T, H) dL/dc_t (LSTM only). */
+  dc: Float64Array | null;
+}
+
 /** A compute backend that trains one model on batches of one shape. */
 export interface TrainingBackend {
   readonly kind: 'cpu' | 'webgpu';
@@ -41,6 +57,11 @@ export interface TrainingBackend {
   readonly name: string;
   /** Loss and gradients at the current parameters, without updating them. */
   evaluate(batch: Batch): Promise<GradEvaluation>;
+  /**
+   * Runs forward and backward on a batch at the current parameters (no update) and returns
+   * example b's record per (layer, direction). Only steps that ask pay for it.
+   */
+  recordExample(batch: Batch, b: number): Promise<ExampleTrace[]>;
   /** One training step (forward, backward, optimizer). Does not wait for a GPU to finish. */
   trainStep(batch: Batch): void;
   /** The newest metrics available now; never waits (on a GPU they may lag a step or two). */

@@ -3,9 +3,9 @@
  * Parameters live in one flat array (paramLayout.ts) and the named tensors the engine
  * reads are views into it, so an optimizer step updates them in place.
  */
-import type { GradEvaluation, StepMetrics, TrainingBackend } from './backend.ts';
-import type { Batch } from './batch.ts';
-import type { ModelConfig } from './model.ts';
+import type { ExampleTrace, GradEvaluation, StepMetrics, TrainingBackend } from './backend.ts';
+import { batchDims, type Batch } from './batch.ts';
+import { gateCount, type ModelConfig } from './model.ts';
 import { lossAndGrads } from './network.ts';
 import { checkOptimizer, createOptimizerState, optimizerStep, type OptimizerConfig, type OptimizerState } from './optimizer.ts';
 import { paramLayout, type ParamLayout } from './paramLayout.ts';
@@ -42,6 +42,29 @@ export class CpuBackend implements TrainingBackend {
 
   async evaluate(batch: Batch): Promise<GradEvaluation> {
     return this.run(batch);
+  }
+
+  async recordExample(batch: Batch, b: number): Promise<ExampleTrace[]> {
+    const { B, T } = batchDims(batch);
+    if (!(Number.isInteger(b) && b >= 0 && b < B)) throw new RangeError(`example ${b} is not in a batch of ${B}`);
+    const H = this.config.hiddenSize;
+    const GH = gateCount(this.config.cell) * H;
+    const { traces } = lossAndGrads(this.config, this.params, batch, { bpttWindow: this.window });
+    /** Rows (t, b) of a (T, B, W) buffer, as (T, W). */
+    const pick = (buf: Float64Array, W: number) => {
+      const out = new Float64Array(T * W);
+      for (let t = 0; t < T; t++) out.set(buf.subarray((t * B + b) * W, (t * B + b + 1) * W), t * W);
+      return out;
+    };
+    return traces.map((tr) => ({
+      layer: tr.layer,
+      dir: tr.dir,
+      gates: pick(tr.gates, GH),
+      h: pick(tr.h, H),
+      c: tr.c && pick(tr.c, H),
+      dh: pick(tr.dh, H),
+      dc: tr.dc && pick(tr.dc, H),
+    }));
   }
 
   trainStep(batch: Batch): void {

@@ -5,7 +5,7 @@
  * step also copies its loss, optimizer stats and step norms into it, and `mapAsync` is
  * left to resolve on its own; `latestMetrics` returns the newest one that has.
  */
-import type { GradEvaluation, StepMetrics, TrainingBackend } from '../engine/backend.ts';
+import type { ExampleTrace, GradEvaluation, StepMetrics, TrainingBackend } from '../engine/backend.ts';
 import type { Batch } from '../engine/batch.ts';
 import type { ModelConfig } from '../engine/model.ts';
 import type { OptimizerConfig } from '../engine/optimizer.ts';
@@ -51,6 +51,12 @@ export class GpuBackend implements TrainingBackend {
     this.net.setBatch(batch);
     this.net.run();
     return this.net.read();
+  }
+
+  async recordExample(batch: Batch, b: number): Promise<ExampleTrace[]> {
+    this.net.setBatch(batch);
+    this.net.run();
+    return this.net.recordExample(b);
   }
 
   trainStep(batch: Batch): void {

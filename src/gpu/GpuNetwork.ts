@@ -10,7 +10,7 @@
  *   dX (+)= dxp · W_ih                     one matmul, handed to the layer below
  * The head and the loss read rows (t, b) of the top layer; `last` reads only t = T-1.
  */
-import type { GradEvaluation } from '../engine/backend.ts';
+import type { ExampleTrace, GradEvaluation } from '../engine/backend.ts';
 import { batchDims, type Batch } from '../engine/batch.ts';
 import { directions, gateCount, layerSuffix, type LossKind, type ModelConfig, type OutputMode } from '../engine/model.ts';
 import { packParams, paramLayout, unpackParams, type ParamLayout } from '../engine/paramLayout.ts';
@@ -314,6 +314,55 @@ export class GpuNetwork {
     const { dhNorm, dcNorm } = this.decodeStepNorms(await readBuffer(this.device, this.stepNorms));
     const loss = (await readBuffer(this.device, this.loss))[0];
     return { loss, outputs, grads, dhNorm, dcNorm };
+  }
+
+  /**
+   * Example b's record from the last pass, per (layer, direction): gates, h, c, dL/dh_t, dL/dc_t
+   * for every step. Copies rows into one staging buffer and maps it once; only callers pay.
+   */
+  async recordExample(b: number): Promise<ExampleTrace[]> {
+    const { B, T } = this.shape;
+    if (!(Number.isInteger(b) && b >= 0 && b < B)) throw new RangeError(`example ${b} is not in a batch of ${B}`);
+    const H = this.config.hiddenSize;
+    const GH = gateCount(this.config.cell) * H;
+    const lstm = this.config.cell === 'lstm';
+    const D = directions(this.config);
+    const perTrace = T * (GH + 2 * H + (lstm ? 2 * H : 0));
+    const staging = this.device.createBuffer({ label: `record of example ${b}`, size: this.dirs.length * perTrace * 4, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    const encoder = this.device.createCommandEncoder({ label: `record of example ${b}` });
+    let at = 0; // element offset in staging
+    /** Copies T rows of `width` floats, row t starting at element rowAt(t) of `src`. */
+    const rows = (src: GPUBuffer, width: number, rowAt: (t: number) => number) => {
+      const start = at;
+      for (let t = 0; t < T; t++) encoder.copyBufferToBuffer(src, rowAt(t) * 4, staging, (at + t * width) * 4, width * 4);
+      at += T * width;
+      return start;
+    };
+    const layout = this.dirs.map((db, i) => {
+      const slot = (t: number) => (i % D === 0 ? t + 1 : t);
+      return {
+        gates: rows(db.gates, GH, (t) => (t * B + b) * GH),
+        h: rows(db.hAll, H, (t) => (slot(t) * B + b) * H),
+        c: lstm ? rows(db.cAll, H, (t) => (slot(t) * B + b) * H) : -1,
+        dh: rows(db.dstate, H, (t) => (t * B + b) * H),
+        dc: lstm ? rows(db.dstate, H, (t) => T * B * H + (t * B + b) * H) : -1,
+      };
+    });
+    this.device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const data = Float64Array.from(new Float32Array(staging.getMappedRange()));
+    staging.unmap();
+    staging.destroy();
+    const slice = (start: number, width: number) => (start < 0 ? null : data.slice(start, start + T * width));
+    return layout.map((o, i) => ({
+      layer: Math.floor(i / D),
+      dir: i % D,
+      gates: slice(o.gates, GH)!,
+      h: slice(o.h, H)!,
+      c: slice(o.c, H),
+      dh: slice(o.dh, H)!,
+      dc: slice(o.dc, H),
+    }));
   }
 
   /** Splits the step-norm buffer into per-(layer, direction) arrays of ‖dL/dh_t‖ and ‖dL/dc_t‖. */

@@ -42,6 +42,25 @@ for (const [kind, make] of Object.entries(BACKENDS)) {
     });
 
     for (const cell of CELL_TYPES) {
+      gpuTest(`${kind} ${cell} L=2 bi: the record of example 1 equals the reference traces at (t, b=1)`, async () => {
+        const spec: CaseSpec = { cell, numLayers: 2, bidirectional: true, loss: 'cross_entropy', outputMode: 'sequence', B: 3, T: 4, H: 3 };
+        const c = makeCase(spec);
+        const ref = lossAndGrads(c.config, c.params, c.batch).traces;
+        const record = await (await make(c, adam, spec)).recordExample(c.batch, 1);
+        expect(record.map((r) => [r.layer, r.dir])).toEqual(ref.map((r) => [r.layer, r.dir]));
+        const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+        /** Rows (t, b=1) of a reference (T, B=3, W) buffer. */
+        const rows = (buf: Float64Array, W: number) => Float64Array.from({ length: 4 * W }, (_, k) => buf[(Math.floor(k / W) * 3 + 1) * W + (k % W)]);
+        record.forEach((r, i) => {
+          expect(normError(r.gates, rows(ref[i].gates, G * 3)), `gates ${i}`).toBeLessThan(1e-5);
+          expect(normError(r.h, rows(ref[i].h, 3)), `h ${i}`).toBeLessThan(1e-5);
+          expect(normError(r.dh, rows(ref[i].dh, 3)), `dh ${i}`).toBeLessThan(1e-4);
+          expect(r.c === null).toBe(cell !== 'lstm');
+          if (r.c) expect(normError(r.c, rows(ref[i].c!, 3)), `c ${i}`).toBeLessThan(1e-5);
+          if (r.dc) expect(normError(r.dc, rows(ref[i].dc!, 3)), `dc ${i}`).toBeLessThan(1e-4);
+        });
+      });
+
       gpuTest(`${kind} ${cell} L=1 uni mse sequence: 60 Adam steps halve the loss; metrics count every step`, async () => {
         const spec: CaseSpec = { cell, numLayers: 1, bidirectional: false, loss: 'mse', outputMode: 'sequence', H: 8 };
         const c = makeCase(spec);

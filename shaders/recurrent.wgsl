@@ -5,6 +5,7 @@
 // (see src/engine/cells.ts, the reference this is tested against):
 //   rnn:  h_t = act(xp + W_hh h_{t-1} + b_hh)
 //   lstm: i,f,o = σ(·), g = tanh(·);  c_t = f c_{t-1} + i g;  h_t = o tanh(c_t)
+//         a gate switched off (ROW_* < 0) is the constant 1; with PEEP, i and f add p ⊙ c_{t-1}, o adds p_o ⊙ c_t
 //   gru:  r,z = σ(·);  n = tanh(xp_n + r (W_hn h_{t-1} + b_hn));  h_t = (1 - z) n + z h_{t-1}
 // Backward, at processing step p (time t) with the step processed after it at t_next:
 //   dh_t = d_out_t + [flow] (W_hhᵀ dhp_{t_next} + z_{t_next} dh_{t_next} (gru only))
@@ -16,8 +17,7 @@
 // one slot (slot 0 forward, slot T reverse), so h_{t-1} of every step is a real slot.
 //
 // binding | name   | access     | shape
-// 0       | w_hh   | read       | (G*H, H)
-// 1       | b_hh   | read       | (G*H)
+// 0       | params | read       | (P) flat parameters: W_hh (G*H, H) at W_HH_AT, b_hh (G*H) at B_HH_AT, peepholes (H) at PEEP_*_AT
 // 2       | xp     | read       | (T, B, G*H)   W_ih x_t + b_ih
 // 3       | step   | uniform    | Step
 // 4       | h_all  | read_write | (T+1, B, H)   h by slot
@@ -29,6 +29,8 @@
 // 9       | d_out  | read       | (T, B, D*H)   dL/d(layer output) from above
 // 10      | dstate | read_write | (2, T, B, H)   [dL/dh_t; dL/dc_t (lstm)]
 // 11      | dpre   | read_write | (2, T, B, G*H) [dxp; dhp]
+// peephole_grads only:
+// 12      | grads  | read_write | (P) flat gradients: dL/dp at PEEP_*_AT
 // Pairs share a buffer (two blocks) so no entry point binds more than the default 8 storage buffers.
 
 override CELL: u32;      // 0 rnn_tanh, 1 rnn_relu, 2 lstm, 3 gru
@@ -38,6 +40,18 @@ override G: u32;         // gates: 1, 4 or 3
 override DH: u32;        // D * H, the width of a row of `out`
 override DCOL: u32;      // this direction's first column in `out`: 0 or H
 override TB: u32;        // T * B: the second block of dstate and dpre starts at TB*H and TB*G*H
+override T: u32 = 1u;    // peephole_grads: steps
+override DIR: u32 = 0u;  // peephole_grads: 0 forward (h_{t-1} in slot t), 1 reverse (slot t + 1)
+override W_HH_AT: u32;
+override B_HH_AT: u32;
+override ROW_I: i32 = 0; // lstm: row block of each gate; -1: switched off (constant 1)
+override ROW_F: i32 = 1;
+override ROW_G: i32 = 2;
+override ROW_O: i32 = 3;
+override PEEP: bool = false;
+override PEEP_I_AT: u32 = 0u;
+override PEEP_F_AT: u32 = 0u;
+override PEEP_O_AT: u32 = 0u;
 override WORKGROUP: u32 = 64u;
 
 struct Step {
@@ -48,8 +62,7 @@ struct Step {
   flow: u32,       // backward: 1 if gradient flows in from t_next
 }
 
-@group(0) @binding(0) var<storage, read> w_hh: array<f32>;
-@group(0) @binding(1) var<storage, read> b_hh: array<f32>;
+@group(0) @binding(0) var<storage, read> params: array<f32>;
 @group(0) @binding(2) var<storage, read> xp: array<f32>;
 @group(0) @binding(3) var<uniform> step: Step;
 @group(0) @binding(4) var<storage, read_write> h_all: array<f32>;
@@ -60,6 +73,7 @@ struct Step {
 @group(0) @binding(9) var<storage, read> d_out: array<f32>;
 @group(0) @binding(10) var<storage, read_write> dstate: array<f32>;
 @group(0) @binding(11) var<storage, read_write> dpre: array<f32>;
+@group(0) @binding(12) var<storage, read_write> grads: array<f32>;
 
 const RNN_TANH: u32 = 0u;
 const RNN_RELU: u32 = 1u;
@@ -68,11 +82,22 @@ const GRU: u32 = 3u;
 
 // hp for gate row r of example b: W_hh[r] · h_{t-1} + b_hh[r].
 fn hp_row(r: u32, prev: u32) -> f32 {
-  var s = b_hh[r];
+  var s = params[B_HH_AT + r];
   for (var k = 0u; k < H; k++) {
-    s += w_hh[r * H + k] * h_all[prev + k];
+    s += params[W_HH_AT + r * H + k] * h_all[prev + k];
   }
   return s;
+}
+
+// LSTM: pre-activation of the gate in row block `block` for unit j.
+fn lstm_pre(block: i32, row: u32, prev: u32, j: u32) -> f32 {
+  let r = u32(block) * H + j;
+  return xp[row + r] + hp_row(r, prev);
+}
+
+// Peephole weight p[j] at `at`, or 0 without peepholes.
+fn peep(at: u32, j: u32) -> f32 {
+  return select(0.0, params[at + j], PEEP);
 }
 
 @compute @workgroup_size(WORKGROUP)
@@ -89,17 +114,27 @@ fn forward_step(@builtin(global_invocation_id) gid: vec3<u32>) {
   let cur = (step.slot * B + b) * H;
   var h: f32;
   if (CELL == LSTM) {
-    let i = sigmoid(xp[row + j] + hp_row(j, prev));                    // input gate
-    let f = sigmoid(xp[row + H + j] + hp_row(H + j, prev));            // forget gate
-    let g = tanh(xp[row + 2u * H + j] + hp_row(2u * H + j, prev));     // input node
-    let o = sigmoid(xp[row + 3u * H + j] + hp_row(3u * H + j, prev));  // output gate
-    let c = f * c_all[prev + j] + i * g;
+    let c_prev = c_all[prev + j];
+    var i = 1.0;
+    var f = 1.0;
+    var o = 1.0;
+    if (ROW_I >= 0) {
+      i = sigmoid(lstm_pre(ROW_I, row, prev, j) + peep(PEEP_I_AT, j) * c_prev);  // input gate
+      gates[row + u32(ROW_I) * H + j] = i;
+    }
+    if (ROW_F >= 0) {
+      f = sigmoid(lstm_pre(ROW_F, row, prev, j) + peep(PEEP_F_AT, j) * c_prev);  // forget gate
+      gates[row + u32(ROW_F) * H + j] = f;
+    }
+    let g = tanh(lstm_pre(ROW_G, row, prev, j));                                // input node
+    gates[row + u32(ROW_G) * H + j] = g;
+    let c = f * c_prev + i * g;
     c_all[cur + j] = c;
+    if (ROW_O >= 0) {
+      o = sigmoid(lstm_pre(ROW_O, row, prev, j) + peep(PEEP_O_AT, j) * c);       // output gate
+      gates[row + u32(ROW_O) * H + j] = o;
+    }
     h = o * tanh(c);
-    gates[row + j] = i;
-    gates[row + H + j] = f;
-    gates[row + 2u * H + j] = g;
-    gates[row + 3u * H + j] = o;
   } else if (CELL == GRU) {
     let r = sigmoid(xp[row + j] + hp_row(j, prev));                    // reset gate
     let z = sigmoid(xp[row + H + j] + hp_row(H + j, prev));            // update gate
@@ -139,37 +174,58 @@ fn backward_step(@builtin(global_invocation_id) gid: vec3<u32>) {
   var dc_next = 0.0;
   if (step.flow == 1u) {
     for (var r = 0u; r < GH; r++) {
-      d += w_hh[r * H + j] * dpre[TB * GH + nn * GH + r];
+      d += params[W_HH_AT + r * H + j] * dpre[TB * GH + nn * GH + r];
     }
     if (CELL == GRU) {
       d += dstate[nn * H + j] * gates[nn * GH + H + j];        // z_{t_next} dh_{t_next}
     }
     if (CELL == LSTM) {
-      dc_next = dstate[TB * H + nn * H + j] * gates[nn * GH + H + j];   // f_{t_next} dc_{t_next}
+      // dL/dc_t through step t_next: its forget gate, and the peepholes of its i and f
+      let dc_n = dstate[TB * H + nn * H + j];
+      var f_n = 1.0;
+      if (ROW_F >= 0) {
+        f_n = gates[nn * GH + u32(ROW_F) * H + j];
+        dc_next += peep(PEEP_F_AT, j) * dpre[nn * GH + u32(ROW_F) * H + j];
+      }
+      if (ROW_I >= 0) {
+        dc_next += peep(PEEP_I_AT, j) * dpre[nn * GH + u32(ROW_I) * H + j];
+      }
+      dc_next += dc_n * f_n;
     }
   }
   dstate[n * H + j] = d;
 
   if (CELL == LSTM) {
-    let i = gates[row + j];
-    let f = gates[row + H + j];
-    let g = gates[row + 2u * H + j];
-    let o = gates[row + 3u * H + j];
-    let tc = tanh(c_all[cur + j]);
-    let dct = dc_next + d * o * (1.0 - tc * tc);           // the cell path
+    var i = 1.0;
+    var f = 1.0;
+    var o = 1.0;
+    if (ROW_I >= 0) { i = gates[row + u32(ROW_I) * H + j]; }
+    if (ROW_F >= 0) { f = gates[row + u32(ROW_F) * H + j]; }
+    if (ROW_O >= 0) { o = gates[row + u32(ROW_O) * H + j]; }
+    let g = gates[row + u32(ROW_G) * H + j];
+    let c = c_all[cur + j];
+    let tc = tanh(c);
+    var d_o = 0.0;
+    if (ROW_O >= 0) { d_o = d * tc * o * (1.0 - o); }
+    let dct = dc_next + d * o * (1.0 - tc * tc) + peep(PEEP_O_AT, j) * d_o;  // the cell path
     dstate[TB * H + n * H + j] = dct;
-    let d_i = dct * g * i * (1.0 - i);
-    let d_f = dct * c_all[prev + j] * f * (1.0 - f);
     let d_g = dct * i * (1.0 - g * g);
-    let d_o = d * tc * o * (1.0 - o);
-    dpre[row + j] = d_i;
-    dpre[row + H + j] = d_f;
-    dpre[row + 2u * H + j] = d_g;
-    dpre[row + 3u * H + j] = d_o;
-    dpre[TB * GH + row + j] = d_i;
-    dpre[TB * GH + row + H + j] = d_f;
-    dpre[TB * GH + row + 2u * H + j] = d_g;
-    dpre[TB * GH + row + 3u * H + j] = d_o;
+    dpre[row + u32(ROW_G) * H + j] = d_g;
+    dpre[TB * GH + row + u32(ROW_G) * H + j] = d_g;
+    if (ROW_I >= 0) {
+      let d_i = dct * g * i * (1.0 - i);
+      dpre[row + u32(ROW_I) * H + j] = d_i;
+      dpre[TB * GH + row + u32(ROW_I) * H + j] = d_i;
+    }
+    if (ROW_F >= 0) {
+      let d_f = dct * c_all[prev + j] * f * (1.0 - f);
+      dpre[row + u32(ROW_F) * H + j] = d_f;
+      dpre[TB * GH + row + u32(ROW_F) * H + j] = d_f;
+    }
+    if (ROW_O >= 0) {
+      dpre[row + u32(ROW_O) * H + j] = d_o;
+      dpre[TB * GH + row + u32(ROW_O) * H + j] = d_o;
+    }
   } else if (CELL == GRU) {
     let r = gates[row + j];
     let z = gates[row + H + j];
@@ -192,4 +248,36 @@ fn backward_step(@builtin(global_invocation_id) gid: vec3<u32>) {
     dpre[row + j] = d * der;
     dpre[TB * GH + row + j] = d * der;
   }
+}
+
+// dL/dp for the peepholes of one (layer, direction), over every step and example:
+//   dL/dp_i[j] = Σ_{t,b} dxp_i[t,b,j] c_{t-1}[b,j]   (likewise f)      dL/dp_o[j] = Σ_{t,b} dxp_o[t,b,j] c_t[b,j]
+// One invocation per (gate k in i, f, o; unit j); a gate switched off is skipped.
+@compute @workgroup_size(WORKGROUP)
+fn peephole_grads(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let id = gid.x;
+  if (id >= 3u * H) {
+    return;
+  }
+  let k = id / H;
+  let j = id % H;
+  var block = ROW_I;
+  var at = PEEP_I_AT;
+  if (k == 1u) { block = ROW_F; at = PEEP_F_AT; }
+  if (k == 2u) { block = ROW_O; at = PEEP_O_AT; }
+  if (block < 0) {
+    return;
+  }
+  let GH = G * H;
+  var s = 0.0;
+  for (var t = 0u; t < T; t++) {
+    // slot of c_t, and of c_{t-1} in processing order
+    let slot_t = select(t + 1u, t, DIR == 1u);
+    let slot_prev = select(t, t + 1u, DIR == 1u);
+    let slot = select(slot_prev, slot_t, k == 2u);
+    for (var b = 0u; b < B; b++) {
+      s += dpre[(t * B + b) * GH + u32(block) * H + j] * c_all[(slot * B + b) * H + j];
+    }
+  }
+  grads[at + j] = s;
 }

@@ -10,6 +10,9 @@
  *   i = σ(xp_i + hp_i)   f = σ(xp_f + hp_f)   g = tanh(xp_g + hp_g)   o = σ(xp_o + hp_o)
  *   c_t = f ⊙ c_{t-1} + i ⊙ g
  *   h_t = o ⊙ tanh(c_t)
+ *   The lectures' ladder switches gates off: a missing gate is the constant 1 and has no
+ *   rows (no gates: the residual cell c_t = c_{t-1} + g, h_t = tanh(c_t)). With peepholes,
+ *   i and f also see p_i ⊙ c_{t-1} and p_f ⊙ c_{t-1}, and o sees p_o ⊙ c_t.
  * gru (G = 3, rows r, z, n):
  *   r = σ(xp_r + hp_r)   z = σ(xp_z + hp_z)   n = tanh(xp_n + r ⊙ hp_n)
  *   h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}
@@ -19,7 +22,7 @@
  * (which the network turns into weight, input and previous-state gradients) plus the
  * parts of dL/dh_{t-1} and dL/dc_{t-1} that bypass W_hh.
  */
-import type { CellType } from './model.ts';
+import { gateNames, lstmOptions, type CellType, type ModelConfig } from './model.ts';
 
 /** An activation's output with its derivative written in terms of that output. */
 interface Activation {
@@ -46,6 +49,26 @@ export const relu: Activation = {
   der: (y) => (y > 0 ? 1 : 0),
 };
 
+/** What a cell step needs to know of the model. */
+export interface CellSpec {
+  cell: CellType;
+  /** LSTM: the row block of each gate (-1 when the gate is switched off, i.e. constant 1). */
+  rows: { i: number; f: number; g: number; o: number };
+  /** LSTM: peephole weights are read (3H: p_i, p_f, p_o; an absent gate's block is unused). */
+  peepholes: boolean;
+}
+
+/** The cell spec of a model. */
+export function cellSpec(config: ModelConfig): CellSpec {
+  const names = gateNames(config);
+  const at = (g: string) => names.indexOf(g);
+  return {
+    cell: config.cell,
+    rows: { i: at('i'), f: at('f'), g: at('g'), o: at('o') },
+    peepholes: config.cell === 'lstm' && lstmOptions(config).peepholes,
+  };
+}
+
 /** Per-example vectors a cell step reads and writes, as views into the network's buffers. */
 export interface CellStepForward {
   xp: Float64Array;
@@ -60,32 +83,38 @@ export interface CellStepForward {
   h: Float64Array;
   /** Out: c_t, LSTM only. */
   c: Float64Array | null;
+  /** (3H) peephole weights p_i, p_f, p_o, when the spec has peepholes. */
+  peep?: Float64Array | null;
 }
 
-/** Runs one forward step of `cell` with hidden size H. */
-export function cellForward(cell: CellType, H: number, s: CellStepForward): void {
+/** Runs one forward step of a cell with hidden size H. */
+export function cellForward(spec: CellSpec, H: number, s: CellStepForward): void {
   const { xp, hp, act, h } = s;
-  switch (cell) {
+  switch (spec.cell) {
     case 'rnn_tanh':
     case 'rnn_relu': {
-      const a = cell === 'rnn_tanh' ? tanh : relu;
+      const a = spec.cell === 'rnn_tanh' ? tanh : relu;
       for (let j = 0; j < H; j++) h[j] = act[j] = a.output(xp[j] + hp[j]);
       return;
     }
     case 'lstm': {
       const c = s.c!;
       const cPrev = s.cPrev!;
+      const { rows } = spec;
+      const p = spec.peepholes ? s.peep! : null;
+      /** Pre-activation of the gate whose rows start at block r, for unit j. */
+      const pre = (r: number, j: number) => xp[r * H + j] + hp[r * H + j];
       for (let j = 0; j < H; j++) {
-        const i = sigmoid.output(xp[j] + hp[j]); // input gate
-        const f = sigmoid.output(xp[H + j] + hp[H + j]); // forget gate
-        const g = tanh.output(xp[2 * H + j] + hp[2 * H + j]); // input node (candidate)
-        const o = sigmoid.output(xp[3 * H + j] + hp[3 * H + j]); // output gate
+        const i = rows.i < 0 ? 1 : sigmoid.output(pre(rows.i, j) + (p ? p[j] * cPrev[j] : 0)); // input gate
+        const f = rows.f < 0 ? 1 : sigmoid.output(pre(rows.f, j) + (p ? p[H + j] * cPrev[j] : 0)); // forget gate
+        const g = tanh.output(pre(rows.g, j)); // input node (candidate)
         c[j] = f * cPrev[j] + i * g; // cell state: the constant error carousel
+        const o = rows.o < 0 ? 1 : sigmoid.output(pre(rows.o, j) + (p ? p[2 * H + j] * c[j] : 0)); // output gate
         h[j] = o * Math.tanh(c[j]);
-        act[j] = i;
-        act[H + j] = f;
-        act[2 * H + j] = g;
-        act[3 * H + j] = o;
+        if (rows.i >= 0) act[rows.i * H + j] = i;
+        if (rows.f >= 0) act[rows.f * H + j] = f;
+        act[rows.g * H + j] = g;
+        if (rows.o >= 0) act[rows.o * H + j] = o;
       }
       return;
     }
@@ -127,15 +156,18 @@ export interface CellStepBackward {
   dhp: Float64Array;
   /** Out: the part of dL/dh_{t-1} that does not pass through W_hh (GRU's z ⊙ dh; zero otherwise). */
   dhPrevDirect: Float64Array;
+  /** (3H) peephole weights, and their gradient, accumulated with += (when the spec has peepholes). */
+  peep?: Float64Array | null;
+  dPeep?: Float64Array | null;
 }
 
-/** Runs one backward step of `cell` with hidden size H: the chain rule through the forward above. */
-export function cellBackward(cell: CellType, H: number, s: CellStepBackward): void {
+/** Runs one backward step of a cell with hidden size H: the chain rule through the forward above. */
+export function cellBackward(spec: CellSpec, H: number, s: CellStepBackward): void {
   const { act, dh, dxp, dhp, dhPrevDirect } = s;
-  switch (cell) {
+  switch (spec.cell) {
     case 'rnn_tanh':
     case 'rnn_relu': {
-      const a = cell === 'rnn_tanh' ? tanh : relu;
+      const a = spec.cell === 'rnn_tanh' ? tanh : relu;
       for (let j = 0; j < H; j++) {
         dxp[j] = dhp[j] = dh[j] * a.der(act[j]);
         dhPrevDirect[j] = 0;
@@ -148,22 +180,33 @@ export function cellBackward(cell: CellType, H: number, s: CellStepBackward): vo
       const dcNext = s.dcNext!;
       const dc = s.dc!;
       const dcPrev = s.dcPrev!;
+      const { rows } = spec;
+      const p = spec.peepholes ? s.peep! : null;
+      const dp = spec.peepholes ? s.dPeep! : null;
+      /** Writes a gate's pre-activation gradient into its rows of dxp and dhp. */
+      const put = (r: number, j: number, v: number) => (dxp[r * H + j] = dhp[r * H + j] = v);
       for (let j = 0; j < H; j++) {
-        const i = act[j];
-        const f = act[H + j];
-        const g = act[2 * H + j];
-        const o = act[3 * H + j];
+        const i = rows.i < 0 ? 1 : act[rows.i * H + j];
+        const f = rows.f < 0 ? 1 : act[rows.f * H + j];
+        const g = act[rows.g * H + j];
+        const o = rows.o < 0 ? 1 : act[rows.o * H + j];
         const tc = Math.tanh(c[j]);
-        dc[j] = dcNext[j] + dh[j] * o * tanh.der(tc); // dL/dc_t: carousel + through h_t
-        const dI = dc[j] * g * sigmoid.der(i);
-        const dF = dc[j] * cPrev[j] * sigmoid.der(f);
+        const dO = rows.o < 0 ? 0 : dh[j] * tc * sigmoid.der(o);
+        // dL/dc_t: the carousel from t+1, the path through h_t, and o's peephole.
+        dc[j] = dcNext[j] + dh[j] * o * tanh.der(tc) + (p ? dO * p[2 * H + j] : 0);
+        const dI = rows.i < 0 ? 0 : dc[j] * g * sigmoid.der(i);
+        const dF = rows.f < 0 ? 0 : dc[j] * cPrev[j] * sigmoid.der(f);
         const dG = dc[j] * i * tanh.der(g);
-        const dO = dh[j] * tc * sigmoid.der(o);
-        dcPrev[j] = dc[j] * f;
-        dxp[j] = dhp[j] = dI;
-        dxp[H + j] = dhp[H + j] = dF;
-        dxp[2 * H + j] = dhp[2 * H + j] = dG;
-        dxp[3 * H + j] = dhp[3 * H + j] = dO;
+        dcPrev[j] = dc[j] * f + (p ? dI * p[j] + dF * p[H + j] : 0);
+        if (dp) {
+          dp[j] += dI * cPrev[j];
+          dp[H + j] += dF * cPrev[j];
+          dp[2 * H + j] += dO * c[j];
+        }
+        if (rows.i >= 0) put(rows.i, j, dI);
+        if (rows.f >= 0) put(rows.f, j, dF);
+        put(rows.g, j, dG);
+        if (rows.o >= 0) put(rows.o, j, dO);
         dhPrevDirect[j] = 0;
       }
       return;

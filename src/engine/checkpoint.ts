@@ -8,7 +8,7 @@
  * `__proto__` key is just an unexpected key.
  */
 import type { Batch, TokenTensor } from './batch.ts';
-import { CELL_TYPES, LOSS_KINDS, OUTPUT_MODES, paramSpecs, type ModelConfig } from './model.ts';
+import { CELL_TYPES, LOSS_KINDS, OUTPUT_MODES, paramSpecs, pytorchIncompatibility, type ModelConfig } from './model.ts';
 import { formatShape, sameShape, shapeSize, type Tensor, type TensorMap } from './tensor.ts';
 
 /** The `format` string every checkpoint carries. */
@@ -89,9 +89,12 @@ export function serializeCheckpoint(config: ModelConfig, params: TensorMap): Che
     }
     return [name, tensorToJson(t)] as const;
   });
-  const { cell, inputSize, hiddenSize, numLayers, bidirectional, outputSize, embedding } = config;
-  const model: ModelConfig = { cell, inputSize, hiddenSize, numLayers, bidirectional, outputSize };
+  const { cell, inputSize, hiddenSize, numLayers, bidirectional, outputSize, embedding, lstm, outputFeedback } = config;
+  const model: ModelConfig & { pytorchCompatible?: false } = { cell, inputSize, hiddenSize, numLayers, bidirectional, outputSize };
   if (embedding) model.embedding = { vocabSize: embedding.vocabSize };
+  if (lstm) model.lstm = { gates: { ...lstm.gates }, peepholes: lstm.peepholes };
+  if (outputFeedback) model.outputFeedback = { ...outputFeedback };
+  if (pytorchIncompatibility(config)) model.pytorchCompatible = false;
   return { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, model, tensors: Object.fromEntries(tensors) };
 }
 
@@ -162,7 +165,7 @@ function targetShapeProblem(got: number[], dims: [string, number][], source: str
 /** Reads the `model` object. */
 function parseModel(json: unknown): ModelConfig {
   const m = object(json, 'model');
-  onlyKeys(m, ['cell', 'inputSize', 'hiddenSize', 'numLayers', 'bidirectional', 'outputSize', 'embedding'], 'model');
+  onlyKeys(m, ['cell', 'inputSize', 'hiddenSize', 'numLayers', 'bidirectional', 'outputSize', 'embedding', 'lstm', 'outputFeedback', 'pytorchCompatible'], 'model');
   const config: ModelConfig = {
     cell: oneOf(required(m, 'cell', 'model.cell'), CELL_TYPES, 'model.cell'),
     inputSize: size(required(m, 'inputSize', 'model.inputSize'), 'model.inputSize'),
@@ -175,6 +178,34 @@ function parseModel(json: unknown): ModelConfig {
     const e = object(m.embedding, 'model.embedding');
     onlyKeys(e, ['vocabSize'], 'model.embedding');
     config.embedding = { vocabSize: size(required(e, 'vocabSize', 'model.embedding.vocabSize'), 'model.embedding.vocabSize') };
+  }
+  if (Object.hasOwn(m, 'lstm')) {
+    if (config.cell !== 'lstm') throw new FormatError('model.lstm', `only an lstm has these options, the cell is ${config.cell}`);
+    const o = object(m.lstm, 'model.lstm');
+    onlyKeys(o, ['gates', 'peepholes'], 'model.lstm');
+    const g = object(required(o, 'gates', 'model.lstm.gates'), 'model.lstm.gates');
+    onlyKeys(g, ['input', 'forget', 'output'], 'model.lstm.gates');
+    const gate = (k: string) => boolean(required(g, k, `model.lstm.gates.${k}`), `model.lstm.gates.${k}`);
+    config.lstm = {
+      gates: { input: gate('input'), forget: gate('forget'), output: gate('output') },
+      peepholes: boolean(required(o, 'peepholes', 'model.lstm.peepholes'), 'model.lstm.peepholes'),
+    };
+  }
+  if (Object.hasOwn(m, 'outputFeedback')) {
+    const field = 'model.outputFeedback';
+    if (config.cell !== 'rnn_tanh' && config.cell !== 'rnn_relu') throw new FormatError(field, `only rnn_tanh and rnn_relu have output feedback, the cell is ${config.cell}`);
+    if (config.numLayers !== 1 || config.bidirectional) throw new FormatError(field, 'output feedback needs one layer, unidirectional');
+    const o = object(m.outputFeedback, field);
+    onlyKeys(o, ['teacherForcing', 'recurrent'], field);
+    config.outputFeedback = {
+      teacherForcing: boolean(required(o, 'teacherForcing', `${field}.teacherForcing`), `${field}.teacherForcing`),
+      recurrent: boolean(required(o, 'recurrent', `${field}.recurrent`), `${field}.recurrent`),
+    };
+  }
+  if (Object.hasOwn(m, 'pytorchCompatible')) {
+    const claimed = boolean(m.pytorchCompatible, 'model.pytorchCompatible');
+    const why = pytorchIncompatibility(config);
+    if (claimed !== !why) throw new FormatError('model.pytorchCompatible', claimed ? `is true, but ${why}` : 'is false, but this model is a plain PyTorch one');
   }
   return config;
 }

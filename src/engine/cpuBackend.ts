@@ -48,7 +48,7 @@ export class CpuBackend implements TrainingBackend {
     const { B, T } = batchDims(batch);
     if (!(Number.isInteger(b) && b >= 0 && b < B)) throw new RangeError(`example ${b} is not in a batch of ${B}`);
     const H = this.config.hiddenSize;
-    const GH = gateCount(this.config.cell) * H;
+    const GH = gateCount(this.config) * H;
     const { traces } = lossAndGrads(this.config, this.params, batch, { bpttWindow: this.window });
     /** Rows (t, b) of a (T, B, W) buffer, as (T, W). */
     const pick = (buf: Float64Array, W: number) => {

@@ -22,6 +22,28 @@ export const OUTPUT_MODES = ['sequence', 'last'] as const;
 /** An output mode. */
 export type OutputMode = (typeof OUTPUT_MODES)[number];
 
+/** Which of the LSTM's gates exist; a missing gate is the constant 1 and has no weights. */
+export interface LstmGates {
+  input: boolean;
+  forget: boolean;
+  output: boolean;
+}
+
+/** The LSTM variants the lectures build: the gate ladder and peepholes. */
+export interface LstmOptions {
+  gates: LstmGates;
+  /** Diagonal weights from the cell state to the gates: i and f see c_{t-1}, o sees c_t. */
+  peepholes: boolean;
+}
+
+/** Jordan output feedback for rnn_tanh/rnn_relu (one layer, unidirectional, sequence output). */
+export interface OutputFeedback {
+  /** Feed the previous target (one-hot for classes) instead of the previous output; no gradient flows through it. */
+  teacherForcing: boolean;
+  /** Keep W_hh; false is the pure Jordan network. */
+  recurrent: boolean;
+}
+
 /** Architecture of a model; the checkpoint's `model` object. */
 export interface ModelConfig {
   cell: CellType;
@@ -35,6 +57,10 @@ export interface ModelConfig {
   outputSize: number;
   /** Present when inputs are token ids looked up in a learned table of shape [vocabSize, inputSize]. */
   embedding?: { vocabSize: number };
+  /** LSTM only; absent means the standard LSTM (all gates, no peepholes). */
+  lstm?: LstmOptions;
+  /** rnn_tanh/rnn_relu only: h_t = act(W_ih x_t + W_hh h_{t-1} + W_hy y_{t-1} + b_ih + b_hh). */
+  outputFeedback?: OutputFeedback;
 }
 
 /** Name and shape of one parameter tensor. */
@@ -43,14 +69,46 @@ export interface ParamSpec {
   shape: number[];
 }
 
-/** Gate rows per cell, in PyTorch's order: lstm i,f,g,o; gru r,z,n; rnn one. */
-export function gateCount(cell: CellType): number {
-  return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+/** The standard LSTM: every gate, no peepholes. */
+export const FULL_LSTM: LstmOptions = { gates: { input: true, forget: true, output: true }, peepholes: false };
+
+/** The LSTM options in force (the standard LSTM when none are given). */
+export function lstmOptions(config: ModelConfig): LstmOptions {
+  return config.lstm ?? FULL_LSTM;
 }
 
-/** Gate names in PyTorch's row order. */
-export function gateNames(cell: CellType): readonly string[] {
-  return cell === 'lstm' ? ['i', 'f', 'g', 'o'] : cell === 'gru' ? ['r', 'z', 'n'] : ['h'];
+/**
+ * Gate rows of W_ih, W_hh and the biases, in PyTorch's order: lstm i,f,g,o (without the
+ * gates switched off); gru r,z,n; rnn a single block named h.
+ */
+export function gateNames(config: ModelConfig): string[] {
+  if (config.cell === 'gru') return ['r', 'z', 'n'];
+  if (config.cell !== 'lstm') return ['h'];
+  const { gates } = lstmOptions(config);
+  return [gates.input && 'i', gates.forget && 'f', 'g', gates.output && 'o'].filter((g): g is string => Boolean(g));
+}
+
+/** Number of gate rows blocks (G): the rows of W_ih are G·H. */
+export function gateCount(config: ModelConfig): number {
+  return gateNames(config).length;
+}
+
+/** The LSTM gates that exist and have a peephole weight, in order i, f, o. */
+export function peepholeGates(config: ModelConfig): ('i' | 'f' | 'o')[] {
+  if (config.cell !== 'lstm' || !lstmOptions(config).peepholes) return [];
+  const names = gateNames(config);
+  return (['i', 'f', 'o'] as const).filter((g) => names.includes(g));
+}
+
+/** Whether PyTorch has this model (nn.RNN/LSTM/GRU + Linear + Embedding); if not, why. */
+export function pytorchIncompatibility(config: ModelConfig): string | null {
+  if (config.outputFeedback) return 'Jordan output feedback has no PyTorch equivalent';
+  if (config.cell === 'lstm') {
+    const { gates, peepholes } = lstmOptions(config);
+    if (!gates.input || !gates.forget || !gates.output) return 'an LSTM with gates switched off has no PyTorch equivalent';
+    if (peepholes) return 'nn.LSTM has no peephole connections';
+  }
+  return null;
 }
 
 /** Number of directions: 2 when bidirectional. */
@@ -66,7 +124,8 @@ export function layerSuffix(layer: number, dir: number): string {
 /** Every parameter of a model, in PyTorch's `state_dict` order. */
 export function paramSpecs(config: ModelConfig): ParamSpec[] {
   const { hiddenSize: H, inputSize: I, outputSize: O } = config;
-  const G = gateCount(config.cell);
+  const G = gateCount(config);
+  const recurrent = config.outputFeedback?.recurrent ?? true;
   const D = directions(config);
   const specs: ParamSpec[] = [];
   if (config.embedding) specs.push({ name: 'embedding.weight', shape: [config.embedding.vocabSize, I] });
@@ -74,13 +133,13 @@ export function paramSpecs(config: ModelConfig): ParamSpec[] {
     const layerIn = l === 0 ? I : H * D;
     for (let d = 0; d < D; d++) {
       const s = layerSuffix(l, d);
-      specs.push(
-        { name: `rnn.weight_ih_${s}`, shape: [G * H, layerIn] },
-        { name: `rnn.weight_hh_${s}`, shape: [G * H, H] },
-        { name: `rnn.bias_ih_${s}`, shape: [G * H] },
-        { name: `rnn.bias_hh_${s}`, shape: [G * H] },
-      );
+      specs.push({ name: `rnn.weight_ih_${s}`, shape: [G * H, layerIn] });
+      if (recurrent) specs.push({ name: `rnn.weight_hh_${s}`, shape: [G * H, H] });
+      specs.push({ name: `rnn.bias_ih_${s}`, shape: [G * H] });
+      if (recurrent) specs.push({ name: `rnn.bias_hh_${s}`, shape: [G * H] });
+      for (const gate of peepholeGates(config)) specs.push({ name: `rnn.weight_peephole_${gate}_${s}`, shape: [H] });
     }
+    if (config.outputFeedback) specs.push({ name: `rnn.weight_hy_l${l}`, shape: [H, O] });
   }
   specs.push({ name: 'head.weight', shape: [O, H * D] }, { name: 'head.bias', shape: [O] });
   return specs;

@@ -22,10 +22,10 @@
  * batch-major as in PyTorch's batch_first tensors.
  */
 import { batchDims, type Batch } from './batch.ts';
-import { cellBackward, cellForward } from './cells.ts';
+import { cellBackward, cellForward, cellSpec } from './cells.ts';
 import { addMatTVec, addOuter, affine } from './linalg.ts';
 import { lossWithGradient } from './loss.ts';
-import { directions, gateCount, layerSuffix, paramSpecs, type ModelConfig } from './model.ts';
+import { directions, gateCount, layerSuffix, paramSpecs, peepholeGates, type ModelConfig } from './model.ts';
 import { formatShape, norm, sameShape, zeros, type Tensor, type TensorMap } from './tensor.ts';
 
 /** Options of a forward/backward run. */
@@ -137,7 +137,7 @@ function param(params: TensorMap, name: string, shape: number[]): Float64Array {
 
 /** Names and shapes of one (layer, direction)'s four tensors. */
 function dirParams(config: ModelConfig, params: TensorMap, layer: number, dir: number, inSize: number) {
-  const GH = gateCount(config.cell) * config.hiddenSize;
+  const GH = gateCount(config) * config.hiddenSize;
   const s = layerSuffix(layer, dir);
   return {
     Wih: param(params, `rnn.weight_ih_${s}`, [GH, inSize]),
@@ -145,7 +145,21 @@ function dirParams(config: ModelConfig, params: TensorMap, layer: number, dir: n
     bih: param(params, `rnn.bias_ih_${s}`, [GH]),
     bhh: param(params, `rnn.bias_hh_${s}`, [GH]),
     names: [`rnn.weight_ih_${s}`, `rnn.weight_hh_${s}`, `rnn.bias_ih_${s}`, `rnn.bias_hh_${s}`] as const,
+    peep: peepholes(config, params, s),
   };
+}
+
+/** Blocks of the (3H) peephole vector: p_i, p_f, p_o. */
+const PEEP_BLOCK = { i: 0, f: 1, o: 2 } as const;
+
+/** The (3H) peephole weights p_i, p_f, p_o of one (layer, direction), or null without peepholes. */
+function peepholes(config: ModelConfig, params: TensorMap, suffix: string): Float64Array | null {
+  const gates = peepholeGates(config);
+  if (gates.length === 0) return null;
+  const H = config.hiddenSize;
+  const out = new Float64Array(3 * H);
+  for (const g of gates) out.set(param(params, `rnn.weight_peephole_${g}_${suffix}`, [H]), PEEP_BLOCK[g] * H);
+  return out;
 }
 
 /** Row `index` of length `len` in a flat buffer. */
@@ -183,9 +197,10 @@ function headSource(batch: Batch, B: number, T: number, n: number): number {
 function runForward(config: ModelConfig, params: TensorMap, batch: Batch): ForwardCache {
   const { B, T } = batchDims(batch);
   const H = config.hiddenSize;
-  const GH = gateCount(config.cell) * H;
+  const GH = gateCount(config) * H;
   const D = directions(config);
   const lstm = config.cell === 'lstm';
+  const spec = cellSpec(config);
   const zeroH = new Float64Array(H);
   const layers: LayerCache[] = [];
   let input = layerZeroInput(config, params, batch, B, T);
@@ -194,7 +209,7 @@ function runForward(config: ModelConfig, params: TensorMap, batch: Batch): Forwa
     const out = new Float64Array(T * B * D * H);
     const dirs: DirCache[] = [];
     for (let d = 0; d < D; d++) {
-      const { Wih, Whh, bih, bhh } = dirParams(config, params, l, d, inSize);
+      const { Wih, Whh, bih, bhh, peep } = dirParams(config, params, l, d, inSize);
       const dc: DirCache = {
         layer: l,
         dir: d,
@@ -213,7 +228,7 @@ function runForward(config: ModelConfig, params: TensorMap, batch: Batch): Forwa
           const i = t * B + b;
           const hPrev = p === 0 ? zeroH : row(dc.h, tPrev * B + b, H);
           affine(row(dc.hp, i, GH), Whh, hPrev, bhh, GH, H);
-          cellForward(config.cell, H, {
+          cellForward(spec, H, {
             xp: row(dc.xp, i, GH),
             hp: row(dc.hp, i, GH),
             hPrev,
@@ -221,6 +236,7 @@ function runForward(config: ModelConfig, params: TensorMap, batch: Batch): Forwa
             act: row(dc.gates, i, GH),
             h: row(dc.h, i, H),
             c: lstm ? row(dc.c!, i, H) : null,
+            peep,
           });
           out.set(row(dc.h, i, H), i * D * H + d * H);
         }
@@ -245,11 +261,12 @@ function runForward(config: ModelConfig, params: TensorMap, batch: Batch): Forwa
 function runBackward(config: ModelConfig, params: TensorMap, batch: Batch, cache: ForwardCache, grads: TensorMap, k: number): LayerGradTrace[] {
   const { B, T } = cache;
   const H = config.hiddenSize;
-  const GH = gateCount(config.cell) * H;
+  const GH = gateCount(config) * H;
   const D = directions(config);
   const DH = D * H;
   const O = config.outputSize;
   const lstm = config.cell === 'lstm';
+  const spec = cellSpec(config);
   const zeroH = new Float64Array(H);
   const g = (name: string) => grads.get(name)!.data;
 
@@ -274,8 +291,9 @@ function runBackward(config: ModelConfig, params: TensorMap, batch: Batch, cache
     const dIn = new Float64Array(T * B * inSize);
     for (const dc of dirs) {
       const d = dc.dir;
-      const { Wih, Whh, names } = dirParams(config, params, l, d, inSize);
+      const { Wih, Whh, names, peep } = dirParams(config, params, l, d, inSize);
       const [dWih, dWhh, dbih, dbhh] = names.map(g);
+      const dPeep = peep && new Float64Array(3 * H);
       const dh = new Float64Array(T * B * H);
       const dcT = lstm ? new Float64Array(T * B * H) : null;
       const dhNext = new Float64Array(B * H); // dL/dh_t arriving from the step processed after t
@@ -291,7 +309,7 @@ function runBackward(config: ModelConfig, params: TensorMap, batch: Batch, cache
           const fromNext = row(dhNext, b, H);
           for (let j = 0; j < H; j++) dhi[j] = fromAbove[j] + fromNext[j];
           const hPrev = p === 0 ? zeroH : row(dc.h, tPrev * B + b, H);
-          cellBackward(config.cell, H, {
+          cellBackward(spec, H, {
             act: row(dc.gates, i, GH),
             h: row(dc.h, i, H),
             c: lstm ? row(dc.c!, i, H) : null,
@@ -305,6 +323,8 @@ function runBackward(config: ModelConfig, params: TensorMap, batch: Batch, cache
             dxp,
             dhp,
             dhPrevDirect,
+            peep,
+            dPeep,
           });
           // Weight gradients accumulate over every step; the input gradient goes to the layer below.
           addOuter(dWhh, dbhh, dhp, hPrev, GH, H);
@@ -315,6 +335,10 @@ function runBackward(config: ModelConfig, params: TensorMap, batch: Batch, cache
           if (!cut) addMatTVec(fromNext, Whh, dhp, GH, H);
           if (lstm) row(dcNext, b, H).set(cut ? zeroH : dcPrev);
         }
+      }
+      for (const gate of peepholeGates(config)) {
+        const dst = g(`rnn.weight_peephole_${gate}_${layerSuffix(l, d)}`);
+        for (let j = 0; j < H; j++) dst[j] += dPeep![PEEP_BLOCK[gate] * H + j];
       }
       traces.push({ ...traceOf(dc), dh, dc: dcT, dhNorm: stepNorms(dh, T, B * H), dcNorm: dcT && stepNorms(dcT, T, B * H) });
     }

@@ -12,7 +12,8 @@
  */
 import type { ExampleTrace, GradEvaluation } from '../engine/backend.ts';
 import { batchDims, type Batch } from '../engine/batch.ts';
-import { directions, gateCount, layerSuffix, type LossKind, type ModelConfig, type OutputMode } from '../engine/model.ts';
+import { cellSpec } from '../engine/cells.ts';
+import { directions, gateCount, layerSuffix, peepholeGates, type LossKind, type ModelConfig, type OutputMode } from '../engine/model.ts';
 import { packParams, paramLayout, unpackParams, type ParamLayout } from '../engine/paramLayout.ts';
 import type { Tensor, TensorMap } from '../engine/tensor.ts';
 import diagnosticsSource from '../../shaders/diagnostics.wgsl?raw';
@@ -79,7 +80,7 @@ export class GpuNetwork {
   ) {
     const { B, T } = shape;
     const H = config.hiddenSize;
-    const G = gateCount(config.cell);
+    const G = gateCount(config);
     const GH = G * H;
     const D = directions(config);
     const DH = D * H;
@@ -87,6 +88,8 @@ export class GpuNetwork {
     const I = config.inputSize;
     const TB = T * B;
     const lstm = config.cell === 'lstm';
+    const gateRows = cellSpec(config).rows;
+    const peeps = peepholeGates(config);
     const buf = (label: string, n: number) => storageBuffer(device, label, n);
     const matmul = (spec: Omit<MatmulSpec, 'accumulate' | 'bias'> & Partial<MatmulSpec>) =>
       new Matmul(device, { accumulate: false, bias: false, ...spec });
@@ -149,7 +152,13 @@ export class GpuNetwork {
           steps: device.createBuffer({ label: `${name} steps`, size: T * UNIFORM_STRIDE, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
         };
         this.dirs.push(db);
-        const constants = { CELL: CELL_CODE[config.cell], B, H, G, DH, DCOL: d * H, TB };
+        const peepAt = (g: 'i' | 'f' | 'o') => (peeps.includes(g) ? at(`rnn.weight_peephole_${g}_${s}`) : 0);
+        const constants = {
+          CELL: CELL_CODE[config.cell], B, H, G, DH, DCOL: d * H, TB, T, DIR: d,
+          W_HH_AT: at(`rnn.weight_hh_${s}`), B_HH_AT: at(`rnn.bias_hh_${s}`),
+          ROW_I: gateRows.i, ROW_F: gateRows.f, ROW_G: gateRows.g, ROW_O: gateRows.o,
+          PEEP: Number(peeps.length > 0), PEEP_I_AT: peepAt('i'), PEEP_F_AT: peepAt('f'), PEEP_O_AT: peepAt('o'),
+        };
         const fwd = new Kernel(device, `${name} forward step`, recurrentSource, 'forward_step', constants);
         const bwd = new Kernel(device, `${name} backward step`, recurrentSource, 'backward_step', constants);
         const step = (p: number): GPUBufferBinding => ({ buffer: db.steps, offset: p * UNIFORM_STRIDE, size: 20 });
@@ -160,7 +169,7 @@ export class GpuNetwork {
         forwardOps.push((pass) => xpMm.encode(pass, xpB));
         for (let q = 0; q < T; q++) {
           const bg = fwd.bind(`step ${q}`, {
-            0: p(`rnn.weight_hh_${s}`), 1: p(`rnn.bias_hh_${s}`), 2: db.xp, 3: step(q),
+            0: this.params, 2: db.xp, 3: step(q),
             4: db.hAll, 5: db.cAll, 6: db.gates, 7: db.hpN, 8: out,
           });
           forwardOps.push((pass) => fwd.encode(pass, bg, groupsFor(B * H)));
@@ -169,7 +178,7 @@ export class GpuNetwork {
         // Backward: the chain in reverse processing order, then weight gradients over all steps.
         for (let q = T - 1; q >= 0; q--) {
           const bg = bwd.bind(`step ${q}`, {
-            0: p(`rnn.weight_hh_${s}`), 3: step(q), 4: db.hAll, 5: db.cAll, 6: db.gates, 7: db.hpN,
+            0: this.params, 3: step(q), 4: db.hAll, 5: db.cAll, 6: db.gates, 7: db.hpN,
             9: dOut, 10: db.dstate, 11: db.dpre,
           });
           ops.push((pass) => bwd.encode(pass, bg, groupsFor(B * H)));
@@ -194,6 +203,11 @@ export class GpuNetwork {
           (pass) => bias.encode(pass, bihB),
           (pass) => bias.encode(pass, bhhB),
         );
+        if (peeps.length > 0) {
+          const pg = new Kernel(device, `${name} peephole grads`, recurrentSource, 'peephole_grads', constants);
+          const pgBg = pg.bind('peepholes', { 5: db.cAll, 11: db.dpre, 12: this.grads });
+          ops.push((pass) => pg.encode(pass, pgBg, groupsFor(3 * H)));
+        }
         if (dInput) {
           const dx = matmul({ M: TB, N: inSize, K: GH, transA: false, transB: false, accumulate: d > 0 });
           const dxB = dx.bind({ a: db.dpre, b: this.params, c: dInput }, { b: at(`rnn.weight_ih_${s}`) });
@@ -324,7 +338,7 @@ export class GpuNetwork {
     const { B, T } = this.shape;
     if (!(Number.isInteger(b) && b >= 0 && b < B)) throw new RangeError(`example ${b} is not in a batch of ${B}`);
     const H = this.config.hiddenSize;
-    const GH = gateCount(this.config.cell) * H;
+    const GH = gateCount(this.config) * H;
     const lstm = this.config.cell === 'lstm';
     const D = directions(this.config);
     const perTrace = T * (GH + 2 * H + (lstm ? 2 * H : 0));

@@ -12,7 +12,7 @@ import type { BatchShape } from './GpuNetwork.ts';
 export function networkBufferSizes(config: ModelConfig, shape: BatchShape) {
   const { B, T } = shape;
   const H = config.hiddenSize;
-  const GH = gateCount(config.cell) * H;
+  const GH = gateCount(config) * H;
   const D = directions(config);
   const TB = T * B;
   const N = shape.outputMode === 'last' ? B : TB;
@@ -71,7 +71,7 @@ export function neededLimits(config: ModelConfig, shape: BatchShape): NeededLimi
   }
   const { B, T } = shape;
   const TB = T * B;
-  const GH = gateCount(config.cell) * config.hiddenSize;
+  const GH = gateCount(config) * config.hiddenSize;
   const D = directions(config);
   // Element-wise kernels split big dispatches into 2-D grids (Kernel.encode); matmuls tile
   // 64 x 64 outputs per workgroup, so their grids are what can hit the per-dimension limit.

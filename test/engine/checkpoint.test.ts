@@ -51,6 +51,32 @@ describe('checkpoint round trip', () => {
     }
   }
 
+  for (const [label, lstm] of [
+    ['residual cell', { gates: { input: false, forget: false, output: false }, peepholes: false }],
+    ['LSTM 1997 + peepholes, L=2 bi', { gates: { input: true, forget: false, output: true }, peepholes: true }],
+  ] as const) {
+    test(`lstm ${label}: round trip keeps the gates, peephole tensors and "pytorchCompatible": false`, () => {
+      const config: ModelConfig = { ...plain, numLayers: 2, bidirectional: true, lstm };
+      const params = initParams(config, 3);
+      const json = JSON.parse(JSON.stringify(serializeCheckpoint(config, params)));
+      expect(json.model.pytorchCompatible).toBe(false);
+      expect(Object.keys(json.tensors).some((k) => k.includes('peephole'))).toBe(lstm.peepholes);
+      const parsed = parseCheckpoint(json);
+      expect(parsed.config).toEqual(config);
+      for (const [name, t] of params) expect(parsed.params.get(name)!.data, name).toEqual(t.data);
+    });
+  }
+
+  test('a standard model writes no pytorchCompatible key; claiming true for a peephole LSTM is refused', () => {
+    expect(checkpointJson().model).not.toHaveProperty('pytorchCompatible');
+    const peep = checkpointJson({ ...plain, lstm: { gates: { input: true, forget: true, output: true }, peepholes: true } });
+    peep.model.pytorchCompatible = true;
+    expect(formatError(() => parseCheckpoint(peep)).field).toBe('model.pytorchCompatible');
+    const gru = checkpointJson(withEmbedding);
+    gru.model.lstm = { gates: { input: true, forget: true, output: true }, peepholes: false };
+    expect(formatError(() => parseCheckpoint(gru)).field).toBe('model.lstm');
+  });
+
   test('serialize writes tensors in state_dict order', () => {
     const config: ModelConfig = { ...withEmbedding, numLayers: 2, bidirectional: true };
     expect(Object.keys(serializeCheckpoint(config, initParams(config, 1)).tensors)).toEqual(

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { CELL_TYPES, LOSS_KINDS, OUTPUT_MODES, forward, lossAndGrads, type TensorMap } from '../../src/engine/index.ts';
-import { makeCase, relError, type Case, type CaseSpec } from './helpers.ts';
+import { LSTM_LADDER, makeCase, relError, type Case, type CaseSpec } from './helpers.ts';
 
 const EPS = 1e-6;
 
@@ -54,4 +54,14 @@ describe('reference engine gradients match central differences', () => {
     test(`${cell} with embedding V=5 L=1 bi cross_entropy sequence`, () =>
       expectGradsMatch({ cell, numLayers: 1, bidirectional: true, loss: 'cross_entropy', outputMode: 'sequence', vocab: 5 }));
   }
+
+  for (const [rung, gates] of Object.entries(LSTM_LADDER))
+    for (const peepholes of [false, true]) {
+      const lstm = { gates, peepholes };
+      const v = `${rung}${peepholes ? ' + peepholes' : ''}`;
+      test(`lstm ${v} L=2 bi mse sequence B=2 T=4 H=3`, () =>
+        expectGradsMatch({ cell: 'lstm', numLayers: 2, bidirectional: true, loss: 'mse', outputMode: 'sequence', lstm }));
+      test(`lstm ${v} L=1 uni cross_entropy last B=2 T=4 H=3`, () =>
+        expectGradsMatch({ cell: 'lstm', numLayers: 1, bidirectional: false, loss: 'cross_entropy', outputMode: 'last', lstm }));
+    }
 });

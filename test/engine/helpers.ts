@@ -1,6 +1,6 @@
 /** Seeded models and batches for engine tests, and the error measure every tier uses. */
 import { mulberry32, normal, type Random } from '../../src/engine/random.ts';
-import { initParams, type CellType, type LossKind, type ModelConfig, type OutputMode } from '../../src/engine/model.ts';
+import { initParams, type CellType, type LossKind, type LstmOptions, type ModelConfig, type OutputFeedback, type OutputMode } from '../../src/engine/model.ts';
 import type { Batch } from '../../src/engine/batch.ts';
 import type { TensorMap } from '../../src/engine/tensor.ts';
 
@@ -25,6 +25,8 @@ export interface CaseSpec {
   O?: number;
   vocab?: number;
   seed?: number;
+  lstm?: LstmOptions;
+  outputFeedback?: OutputFeedback;
 }
 
 /** Builds a seeded case; parameters are scaled up so gates leave their linear range. */
@@ -38,6 +40,8 @@ export function makeCase(spec: CaseSpec): Case {
     bidirectional: spec.bidirectional,
     outputSize: O,
     ...(spec.vocab ? { embedding: { vocabSize: spec.vocab } } : {}),
+    ...(spec.lstm ? { lstm: spec.lstm } : {}),
+    ...(spec.outputFeedback ? { outputFeedback: spec.outputFeedback } : {}),
   };
   const params = initParams(config, seed);
   for (const t of params.values()) for (let i = 0; i < t.data.length; i++) t.data[i] *= 2;
@@ -83,3 +87,12 @@ export function normError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return Math.sqrt(d) / Math.max(Math.sqrt(n), 1e-12);
 }
+
+/** The lectures' LSTM ladder (000, "LSTM"), plus the 1997 LSTM without a forget gate. */
+export const LSTM_LADDER = {
+  residual: { input: false, forget: false, output: false },
+  'input gate': { input: true, forget: false, output: false },
+  'input+forget': { input: true, forget: true, output: false },
+  'full LSTM': { input: true, forget: true, output: true },
+  'LSTM 1997 (no forget)': { input: true, forget: false, output: true },
+} as const;

@@ -1,7 +1,7 @@
 /** The per-step record the visualizations read is consistent with the cell equations. */
 import { describe, expect, test } from 'vitest';
-import { lossAndGrads, norm } from '../../src/engine/index.ts';
-import { makeCase } from './helpers.ts';
+import { forward, gateNames, lossAndGrads, norm } from '../../src/engine/index.ts';
+import { LSTM_LADDER, makeCase } from './helpers.ts';
 
 describe('forward and backward traces', () => {
   test('lstm L=2 bi: h_t = o ⊙ tanh(c_t), gates in range, one trace per layer and direction', () => {
@@ -29,4 +29,41 @@ describe('forward and backward traces', () => {
     expect(tr.dcNorm).toBeNull();
     for (let t = 0; t < 4; t++) expect(tr.dhNorm[t]).toBe(norm(tr.dh, t * 6, 6));
   });
+});
+
+describe('LSTM ladder and peepholes: forward values from the lectures\' equations', () => {
+  const sig = (x: number) => 1 / (1 + Math.exp(-x));
+  for (const [rung, gates] of Object.entries(LSTM_LADDER))
+    for (const peepholes of [false, true]) {
+      test(`lstm ${rung}${peepholes ? ' + peepholes' : ''} H=2 I=2 T=3: h_t and c_t equal a hand-written step`, () => {
+        const c0 = makeCase({ cell: 'lstm', numLayers: 1, bidirectional: false, loss: 'mse', outputMode: 'sequence', B: 1, T: 3, H: 2, I: 2, lstm: { gates, peepholes } });
+        const { config, params, batch } = c0;
+        const names = gateNames(config);
+        const P = (n: string) => params.get(n)!.data;
+        const [Wih, Whh, bih, bhh] = ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'].map((n) => P(`rnn.${n}_l0`));
+        const peep = (g: string) => (peepholes && names.includes(g) ? P(`rnn.weight_peephole_${g}_l0`) : [0, 0]);
+        const [pi, pf, po] = ['i', 'f', 'o'].map(peep);
+        const x = batch.inputs!.data;
+        const { traces } = forward(config, params, batch);
+        let h = [0, 0];
+        let c = [0, 0];
+        for (let t = 0; t < 3; t++) {
+          const pre = (g: string, j: number) => {
+            const r = names.indexOf(g) * 2 + j;
+            return Wih[r * 2] * x[t * 2] + Wih[r * 2 + 1] * x[t * 2 + 1] + bih[r] + Whh[r * 2] * h[0] + Whh[r * 2 + 1] * h[1] + bhh[r];
+          };
+          const cNew = [0, 1].map((j) => {
+            const i = gates.input ? sig(pre('i', j) + pi[j] * c[j]) : 1;
+            const f = gates.forget ? sig(pre('f', j) + pf[j] * c[j]) : 1;
+            return f * c[j] + i * Math.tanh(pre('g', j));
+          });
+          h = [0, 1].map((j) => (gates.output ? sig(pre('o', j) + po[j] * cNew[j]) : 1) * Math.tanh(cNew[j]));
+          c = cNew;
+          for (let j = 0; j < 2; j++) {
+            expect(traces[0].c![t * 2 + j]).toBeCloseTo(c[j], 12);
+            expect(traces[0].h[t * 2 + j]).toBeCloseTo(h[j], 12);
+          }
+        }
+      });
+    }
 });

@@ -6,7 +6,7 @@
 import { describe, expect } from 'vitest';
 import { CELL_TYPES, CpuBackend, defaultOptimizer, lossAndGrads, type OptimizerConfig, type TrainingBackend } from '../../src/engine/index.ts';
 import { GpuBackend } from '../../src/gpu/GpuBackend.ts';
-import { makeCase, type Case, type CaseSpec, normError } from '../engine/helpers.ts';
+import { LSTM_LADDER, makeCase, type Case, type CaseSpec, normError } from '../engine/helpers.ts';
 import { gpuDevice, gpuTest, withValidation } from './device.ts';
 
 const adam: OptimizerConfig = { ...defaultOptimizer('adam'), lr: 0.02, clipNorm: 0.5 };
@@ -73,6 +73,16 @@ for (const [kind, make] of Object.entries(BACKENDS)) {
         expect(metrics!.dhNorm[0]).toHaveLength(4);
       });
     }
+
+    for (const [rung, gates] of Object.entries(LSTM_LADDER))
+      for (const peepholes of [false, true]) {
+        gpuTest(`${kind} lstm ${rung}${peepholes ? ' + peepholes' : ''} L=1 uni mse sequence: 60 Adam steps halve the loss`, async () => {
+          const spec: CaseSpec = { cell: 'lstm', numLayers: 1, bidirectional: false, loss: 'mse', outputMode: 'sequence', H: 8, lstm: { gates, peepholes } };
+          const c = makeCase(spec);
+          const { before, after } = await train(await make(c, { ...adam, lr: 0.05 }, spec), c, 60);
+          expect(after).toBeLessThan(before / 2);
+        });
+      }
 
     gpuTest(`${kind} a NaN input skips the update and raises the flag; weights unchanged`, async () => {
       const spec: CaseSpec = { cell: 'lstm', numLayers: 1, bidirectional: false, loss: 'mse', outputMode: 'last' };

@@ -1,6 +1,8 @@
 /** The WGSL LSTM pointwise step matches the float64 reference cell within float32 tolerance. */
 import { describe, expect } from 'vitest';
-import { cellForward, mulberry32, normal } from '../../src/engine/index.ts';
+import { cellForward, cellSpec, mulberry32, normal } from '../../src/engine/index.ts';
+
+const LSTM = cellSpec({ cell: 'lstm', inputSize: 1, hiddenSize: 1, numLayers: 1, bidirectional: false, outputSize: 1 });
 import { readBuffer, storageBuffer } from '../../src/gpu/buffers.ts';
 import { LstmPointwise } from '../../src/gpu/LstmPointwise.ts';
 import { gpuTest, gpuDevice, withValidation } from './device.ts';
@@ -13,7 +15,7 @@ function reference(B: number, H: number, xp: Float64Array, hp: Float64Array, cPr
   for (let b = 0; b < B; b++) {
     const r4 = (buf: Float64Array) => buf.subarray(b * 4 * H, (b + 1) * 4 * H);
     const r1 = (buf: Float64Array) => buf.subarray(b * H, (b + 1) * H);
-    cellForward('lstm', H, { xp: r4(xp), hp: r4(hp), hPrev: new Float64Array(H), cPrev: r1(cPrev), act: r4(gates), h: r1(h), c: r1(c) });
+    cellForward(LSTM, H, { xp: r4(xp), hp: r4(hp), hPrev: new Float64Array(H), cPrev: r1(cPrev), act: r4(gates), h: r1(h), c: r1(c) });
   }
   return { gates, c, h };
 }

@@ -6,7 +6,7 @@
 import { describe, expect } from 'vitest';
 import { CELL_TYPES, lossAndGrads } from '../../src/engine/index.ts';
 import { GpuNetwork } from '../../src/gpu/GpuNetwork.ts';
-import { makeCase, type CaseSpec, normError } from '../engine/helpers.ts';
+import { LSTM_LADDER, makeCase, type CaseSpec, normError } from '../engine/helpers.ts';
 import { gpuDevice, gpuTest, withValidation } from './device.ts';
 
 async function expectParity(spec: CaseSpec, window?: number): Promise<void> {
@@ -54,4 +54,12 @@ describe('GPU network vs reference', () => {
       expect(net.dispatchCount).toBe(L * D * (2 * 5 + 6) + D * (L - 1) + 6 + (embedding ? D + 2 : 0));
     });
   }
+
+  for (const [rung, gates] of Object.entries(LSTM_LADDER))
+    for (const peepholes of [false, true])
+      for (const window of [undefined, 2]) {
+        const v = `${rung}${peepholes ? ' + peepholes' : ''}`;
+        gpuTest(`lstm ${v} L=2 bi mse sequence ${window ? `k=${window}` : 'full'} B=2 T=5 H=4`, () =>
+          expectParity({ cell: 'lstm', numLayers: 2, bidirectional: true, loss: 'mse', outputMode: 'sequence', T: 5, H: 4, lstm: { gates, peepholes } }, window));
+      }
 });

@@ -15,7 +15,8 @@ import { parseArgs } from 'node:util';
 import { FormatError, parseBatch, parseCheckpoint, tensorToJson, type TensorJson } from '../engine/checkpoint.ts';
 import { paramSpecs, type ModelConfig } from '../engine/model.ts';
 import { lossAndGrads } from '../engine/network.ts';
-import { gradOnWebGpu, WebGpuUnavailable } from './webgpuGrad.ts';
+import { gradOnWebGpu } from './webgpuGrad.ts';
+import { WebGpuUnavailable } from './webgpuPage.ts';
 
 /** How the command is called. */
 export const GRAD_USAGE = 'grad --checkpoint FILE --batch FILE [--backend cpu|webgpu] [--bptt-window K]';

@@ -42,6 +42,7 @@ override DCOL: u32;      // this direction's first column in `out`: 0 or H
 override TB: u32;        // T * B: the second block of dstate and dpre starts at TB*H and TB*G*H
 override T: u32 = 1u;    // peephole_grads: steps
 override DIR: u32 = 0u;  // peephole_grads: 0 forward (h_{t-1} in slot t), 1 reverse (slot t + 1)
+override HAS_WHH: bool = true; // false: the pure Jordan network (no W_hh, no b_hh)
 override W_HH_AT: u32;
 override B_HH_AT: u32;
 override ROW_I: i32 = 0; // lstm: row block of each gate; -1: switched off (constant 1)
@@ -82,6 +83,9 @@ const GRU: u32 = 3u;
 
 // hp for gate row r of example b: W_hh[r] · h_{t-1} + b_hh[r].
 fn hp_row(r: u32, prev: u32) -> f32 {
+  if (!HAS_WHH) {
+    return 0.0;
+  }
   var s = params[B_HH_AT + r];
   for (var k = 0u; k < H; k++) {
     s += params[W_HH_AT + r * H + k] * h_all[prev + k];
@@ -173,7 +177,7 @@ fn backward_step(@builtin(global_invocation_id) gid: vec3<u32>) {
   var d = d_out[n * DH + DCOL + j];
   var dc_next = 0.0;
   if (step.flow == 1u) {
-    for (var r = 0u; r < GH; r++) {
+    for (var r = 0u; r < select(0u, GH, HAS_WHH); r++) {
       d += params[W_HH_AT + r * H + j] * dpre[TB * GH + nn * GH + r];
     }
     if (CELL == GRU) {

@@ -195,6 +195,7 @@ function parseModel(json: unknown): ModelConfig {
     const field = 'model.outputFeedback';
     if (config.cell !== 'rnn_tanh' && config.cell !== 'rnn_relu') throw new FormatError(field, `only rnn_tanh and rnn_relu have output feedback, the cell is ${config.cell}`);
     if (config.numLayers !== 1 || config.bidirectional) throw new FormatError(field, 'output feedback needs one layer, unidirectional');
+    if (config.embedding) throw new FormatError(field, 'output feedback does not take an embedding (inputs are features)');
     const o = object(m.outputFeedback, field);
     onlyKeys(o, ['teacherForcing', 'recurrent'], field);
     config.outputFeedback = {

@@ -23,6 +23,7 @@
  */
 import { batchDims, type Batch } from './batch.ts';
 import { cellBackward, cellForward, cellSpec } from './cells.ts';
+import { jordanRun } from './jordan.ts';
 import { addMatTVec, addOuter, affine } from './linalg.ts';
 import { lossWithGradient } from './loss.ts';
 import { directions, gateCount, layerSuffix, paramSpecs, peepholeGates, type ModelConfig } from './model.ts';
@@ -104,7 +105,11 @@ interface ForwardCache {
 
 /** Runs the network forward and returns the loss, outputs and per-step traces. */
 export function forward(config: ModelConfig, params: TensorMap, batch: Batch, opts: RunOptions = {}): ForwardResult {
-  checkWindow(opts, batchDims(batch).T);
+  const k = checkWindow(opts, batchDims(batch).T);
+  if (config.outputFeedback) {
+    const r = jordanRun(config, params, batch, false, k);
+    return { loss: r.loss, outputs: r.outputs, traces: [{ layer: 0, dir: 0, gates: r.h, h: r.h, c: null }] };
+  }
   const cache = runForward(config, params, batch);
   return { loss: cache.loss, outputs: outputsOf(config, batch, cache), traces: cache.layers.flatMap((l) => l.dirs.map(traceOf)) };
 }
@@ -113,6 +118,12 @@ export function forward(config: ModelConfig, params: TensorMap, batch: Batch, op
 export function lossAndGrads(config: ModelConfig, params: TensorMap, batch: Batch, opts: RunOptions = {}): GradResult {
   const { T } = batchDims(batch);
   const k = checkWindow(opts, T);
+  if (config.outputFeedback) {
+    const r = jordanRun(config, params, batch, true, k);
+    const B = batch.inputs!.shape[0];
+    const trace = { layer: 0, dir: 0, gates: r.h, h: r.h, c: null, dh: r.dh!, dc: null, dhNorm: stepNorms(r.dh!, T, B * config.hiddenSize), dcNorm: null };
+    return { loss: r.loss, outputs: r.outputs, traces: [trace], grads: r.grads! };
+  }
   const cache = runForward(config, params, batch);
   const grads: TensorMap = new Map(paramSpecs(config).map((s) => [s.name, zeros(s.shape)]));
   const traces = runBackward(config, params, batch, cache, grads, k);

@@ -18,6 +18,7 @@ import { packParams, paramLayout, unpackParams, type ParamLayout } from '../engi
 import type { Tensor, TensorMap } from '../engine/tensor.ts';
 import diagnosticsSource from '../../shaders/diagnostics.wgsl?raw';
 import embeddingSource from '../../shaders/embedding.wgsl?raw';
+import feedbackSource from '../../shaders/feedback.wgsl?raw';
 import lossSource from '../../shaders/loss.wgsl?raw';
 import recurrentSource from '../../shaders/recurrent.wgsl?raw';
 import { readBuffer, storageBuffer } from './buffers.ts';
@@ -89,6 +90,11 @@ export class GpuNetwork {
     const TB = T * B;
     const lstm = config.cell === 'lstm';
     const gateRows = cellSpec(config).rows;
+    const jordan = config.outputFeedback ?? null; // one layer, one direction, sequence output
+    const hasWhh = jordan?.recurrent ?? true;
+    if (jordan && (config.numLayers !== 1 || D !== 1 || shape.outputMode !== 'sequence' || config.embedding)) {
+      throw new Error('output feedback needs one layer, unidirectional, sequence output, no embedding');
+    }
     const peeps = peepholeGates(config);
     const buf = (label: string, n: number) => storageBuffer(device, label, n);
     const matmul = (spec: Omit<MatmulSpec, 'accumulate' | 'bias'> & Partial<MatmulSpec>) =>
@@ -119,6 +125,13 @@ export class GpuNetwork {
     this.loss = buf('loss (1)', size.once.loss);
     const dy = buf('dy (N, O)', size.once.dy);
     const lossRow = buf('loss per row (N)', size.once.lossRow);
+    // Jordan feedback: fb_{t-1} by slot, dL/dfb_t of one step, and dL/dy with the feedback path added.
+    const fb = jordan && buf('feedback (T+1, B, O)', size.once.feedback);
+    const dfb = jordan && buf('d feedback (B, O)', size.once.dFeedback);
+    const dyTotal = jordan ? buf('dy total (T, B, O)', size.once.dyTotal) : dy;
+    const fbConstants = { B, O, LOSS: shape.loss === 'mse' ? 0 : 1, FORCED: Number(jordan?.teacherForcing ?? false) };
+    const fbForward = jordan && new Kernel(device, 'feedback forward', feedbackSource, 'feedback_forward', fbConstants);
+    const fbBackward = jordan && new Kernel(device, 'feedback backward', feedbackSource, 'feedback_backward', fbConstants);
 
     const forwardOps: Op[] = [];
     const backwardOps: Op[][] = []; // per layer, run top-down
@@ -155,7 +168,7 @@ export class GpuNetwork {
         const peepAt = (g: 'i' | 'f' | 'o') => (peeps.includes(g) ? at(`rnn.weight_peephole_${g}_${s}`) : 0);
         const constants = {
           CELL: CELL_CODE[config.cell], B, H, G, DH, DCOL: d * H, TB, T, DIR: d,
-          W_HH_AT: at(`rnn.weight_hh_${s}`), B_HH_AT: at(`rnn.bias_hh_${s}`),
+          HAS_WHH: Number(hasWhh), W_HH_AT: hasWhh ? at(`rnn.weight_hh_${s}`) : 0, B_HH_AT: hasWhh ? at(`rnn.bias_hh_${s}`) : 0,
           ROW_I: gateRows.i, ROW_F: gateRows.f, ROW_G: gateRows.g, ROW_O: gateRows.o,
           PEEP: Number(peeps.length > 0), PEEP_I_AT: peepAt('i'), PEEP_F_AT: peepAt('f'), PEEP_O_AT: peepAt('o'),
         };
@@ -167,16 +180,40 @@ export class GpuNetwork {
         const xpMm = matmul({ M: TB, N: GH, K: inSize, transB: true, transA: false, bias: true });
         const xpB = xpMm.bind({ a: input, b: this.params, c: db.xp, bias: this.params }, { b: at(`rnn.weight_ih_${s}`), bias: at(`rnn.bias_ih_${s}`) });
         forwardOps.push((pass) => xpMm.encode(pass, xpB));
+        // Jordan: xp_t += W_hy fb_{t-1} before each step; the head and fb_t right after it.
+        const feedIn = jordan && matmul({ M: B, N: GH, K: O, transA: false, transB: true, accumulate: true });
+        const headStep = jordan && matmul({ M: B, N: O, K: H, transA: false, transB: true, bias: true });
         for (let q = 0; q < T; q++) {
+          if (feedIn && q > 0) {
+            const b = feedIn.bind({ a: fb!, b: this.params, c: db.xp }, { a: q * B * O, b: at('rnn.weight_hy_l0'), c: q * B * GH });
+            forwardOps.push((pass) => feedIn.encode(pass, b));
+          }
           const bg = fwd.bind(`step ${q}`, {
             0: this.params, 2: db.xp, 3: step(q),
             4: db.hAll, 5: db.cAll, 6: db.gates, 7: db.hpN, 8: out,
           });
           forwardOps.push((pass) => fwd.encode(pass, bg, groupsFor(B * H)));
+          if (headStep && fbForward && q < T - 1) {
+            const hb = headStep.bind({ a: out, b: this.params, c: this.y, bias: this.params }, { a: q * B * H, b: at('head.weight'), c: q * B * O, bias: at('head.bias') });
+            const fbg = fbForward.bind(`step ${q}`, { 0: this.y, 1: this.targets, 2: fb!, 3: step(q) });
+            forwardOps.push((pass) => headStep.encode(pass, hb), (pass) => fbForward.encode(pass, fbg, groupsFor(B)));
+          }
         }
 
         // Backward: the chain in reverse processing order, then weight gradients over all steps.
+        // Jordan: before each step, dL/dy_t gains the feedback path and becomes dL/dh_t's head part.
+        const dfbMm = jordan && matmul({ M: B, N: O, K: GH, transA: false, transB: false });
+        const dOutStep = jordan && matmul({ M: B, N: H, K: O, transA: false, transB: false });
         for (let q = T - 1; q >= 0; q--) {
+          if (dfbMm && dOutStep && fbBackward) {
+            if (q < T - 1) {
+              const b = dfbMm.bind({ a: db.dpre, b: this.params, c: dfb! }, { a: (q + 1) * B * GH, b: at('rnn.weight_hy_l0') });
+              ops.push((pass) => dfbMm.encode(pass, b));
+            }
+            const fbg = fbBackward.bind(`step ${q}`, { 2: fb!, 3: step(q), 4: dy, 5: dfb!, 6: dyTotal });
+            const ob = dOutStep.bind({ a: dyTotal, b: this.params, c: dOut }, { a: q * B * O, b: at('head.weight'), c: q * B * H });
+            ops.push((pass) => fbBackward.encode(pass, fbg, groupsFor(B)), (pass) => dOutStep.encode(pass, ob));
+          }
           const bg = bwd.bind(`step ${q}`, {
             0: this.params, 3: step(q), 4: db.hAll, 5: db.cAll, 6: db.gates, 7: db.hpN,
             9: dOut, 10: db.dstate, 11: db.dpre,
@@ -189,9 +226,9 @@ export class GpuNetwork {
         const dhpAt = TB * GH; // dhp is the second block of dpre
         const wihB = wih.bind({ a: db.dpre, b: input, c: this.grads }, { c: at(`rnn.weight_ih_${s}`) });
         // h_{t-1} of every step, in time order: slots 0..T-1 forward, 1..T reverse.
-        const whhB = whh.bind({ a: db.dpre, b: db.hAll, c: this.grads }, { a: dhpAt, b: d === 0 ? 0 : B * H, c: at(`rnn.weight_hh_${s}`) });
         const bihB = bias.bind({ a: db.dpre, out: this.grads }, { out: at(`rnn.bias_ih_${s}`) });
-        const bhhB = bias.bind({ a: db.dpre, out: this.grads }, { a: dhpAt, out: at(`rnn.bias_hh_${s}`) });
+        const whhB = hasWhh ? whh.bind({ a: db.dpre, b: db.hAll, c: this.grads }, { a: dhpAt, b: d === 0 ? 0 : B * H, c: at(`rnn.weight_hh_${s}`) }) : null;
+        const bhhB = hasWhh ? bias.bind({ a: db.dpre, out: this.grads }, { a: dhpAt, out: at(`rnn.bias_hh_${s}`) }) : null;
         const norms = new Kernel(device, `${name} step norms`, diagnosticsSource, 'main', {
           T, BH: B * H, WHICH: lstm ? 2 : 1, OUT_AT: (l * D + d) * 2 * T,
         });
@@ -199,10 +236,15 @@ export class GpuNetwork {
         ops.push(
           (pass) => norms.encode(pass, normsBg, groupsFor(2 * T)),
           (pass) => wih.encode(pass, wihB),
-          (pass) => whh.encode(pass, whhB),
           (pass) => bias.encode(pass, bihB),
-          (pass) => bias.encode(pass, bhhB),
         );
+        if (whhB && bhhB) ops.push((pass) => whh.encode(pass, whhB), (pass) => bias.encode(pass, bhhB));
+        if (jordan) {
+          // dW_hy = Σ_t dxp_t fb_{t-1}ᵀ: fb slots 0..T-1 are the inputs of steps 0..T-1.
+          const why = matmul({ M: GH, N: O, K: TB, transA: true, transB: false });
+          const whyB = why.bind({ a: db.dpre, b: fb!, c: this.grads }, { c: at('rnn.weight_hy_l0') });
+          ops.push((pass) => why.encode(pass, whyB));
+        }
         if (peeps.length > 0) {
           const pg = new Kernel(device, `${name} peephole grads`, recurrentSource, 'peephole_grads', constants);
           const pgBg = pg.bind('peepholes', { 5: db.cAll, 11: db.dpre, 12: this.grads });
@@ -236,13 +278,19 @@ export class GpuNetwork {
     run(forwardOps, sum, sum.bind({ a: lossRow, out: this.loss }));
     this.ops.push(...forwardOps);
 
+    // The head's gradients read dL/dy: the loss's, or with Jordan feedback the total, known only after the steps.
+    const headGrads: Op[] = [];
     const dHeadW = matmul({ M: O, N: DH, K: N, transA: true, transB: false });
-    run(this.ops, dHeadW, dHeadW.bind({ a: dy, b: top, c: this.grads }, { b: rows, c: at('head.weight') }));
+    run(headGrads, dHeadW, dHeadW.bind({ a: dyTotal, b: top, c: this.grads }, { b: rows, c: at('head.weight') }));
     const dHeadB = new ReduceRows(device, { N, W: O, stride: O, accumulate: false });
-    run(this.ops, dHeadB, dHeadB.bind({ a: dy, out: this.grads }, { out: at('head.bias') }));
-    const dTopMm = matmul({ M: N, N: DH, K: O, transA: false, transB: false });
-    run(this.ops, dTopMm, dTopMm.bind({ a: dy, b: this.params, c: dTop }, { b: at('head.weight'), c: rows }));
+    run(headGrads, dHeadB, dHeadB.bind({ a: dyTotal, out: this.grads }, { out: at('head.bias') }));
+    if (!jordan) {
+      this.ops.push(...headGrads);
+      const dTopMm = matmul({ M: N, N: DH, K: O, transA: false, transB: false });
+      run(this.ops, dTopMm, dTopMm.bind({ a: dy, b: this.params, c: dTop }, { b: at('head.weight'), c: rows }));
+    }
     for (let l = config.numLayers - 1; l >= 0; l--) this.ops.push(...backwardOps[l]);
+    if (jordan) this.ops.push(...headGrads);
     if (dX0) {
       const scatter = new Kernel(device, 'embedding grad', embeddingSource, 'scatter_grad', { NT: TB, V: config.embedding!.vocabSize, I });
       const bg = scatter.bind('dE', { 0: this.tokens!, 1: dX0, 2: view(this.grads, 'embedding.weight') });

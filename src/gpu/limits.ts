@@ -39,6 +39,9 @@ export function networkBufferSizes(config: ModelConfig, shape: BatchShape) {
     dy: N * O,
     lossRow: N,
     loss: 1,
+    feedback: config.outputFeedback ? (T + 1) * B * O : 0,
+    dFeedback: config.outputFeedback ? B * O : 0,
+    dyTotal: config.outputFeedback ? N * O : 0,
   };
   return { perDir, perLayer, once, dirs: config.numLayers * D, layers: config.numLayers };
 }

@@ -67,6 +67,18 @@ describe('checkpoint round trip', () => {
     });
   }
 
+  test('rnn_relu pure Jordan: round trip keeps outputFeedback, W_hy and no W_hh; "pytorchCompatible": false', () => {
+    const config: ModelConfig = { ...plain, cell: 'rnn_relu', outputFeedback: { teacherForcing: true, recurrent: false } };
+    const params = initParams(config, 3);
+    const json = JSON.parse(JSON.stringify(serializeCheckpoint(config, params)));
+    expect(json.model.pytorchCompatible).toBe(false);
+    expect(Object.keys(json.tensors)).toEqual(['rnn.weight_ih_l0', 'rnn.bias_ih_l0', 'rnn.weight_hy_l0', 'head.weight', 'head.bias']);
+    expect(json.tensors['rnn.weight_hy_l0'].shape).toEqual([4, 2]);
+    expect(parseCheckpoint(json).config).toEqual(config);
+    const twoLayers = { ...json, model: { ...json.model, numLayers: 2 } };
+    expect(formatError(() => parseCheckpoint(twoLayers)).field).toBe('model.outputFeedback');
+  });
+
   test('a standard model writes no pytorchCompatible key; claiming true for a peephole LSTM is refused', () => {
     expect(checkpointJson().model).not.toHaveProperty('pytorchCompatible');
     const peep = checkpointJson({ ...plain, lstm: { gates: { input: true, forget: true, output: true }, peepholes: true } });

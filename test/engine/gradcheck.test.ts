@@ -65,3 +65,16 @@ describe('reference engine gradients match central differences', () => {
         expectGradsMatch({ cell: 'lstm', numLayers: 1, bidirectional: false, loss: 'cross_entropy', outputMode: 'last', lstm }));
     }
 });
+
+describe('Jordan output feedback: gradients match central differences', () => {
+  for (const cell of ['rnn_tanh', 'rnn_relu'] as const)
+    for (const loss of LOSS_KINDS)
+      for (const [label, outputFeedback] of [
+        ['Jordan+Elman (W_hh kept)', { teacherForcing: false, recurrent: true }],
+        ['pure Jordan (no W_hh)', { teacherForcing: false, recurrent: false }],
+        ['teacher forcing', { teacherForcing: true, recurrent: true }],
+      ] as const) {
+        test(`${cell} ${label} ${loss} sequence B=2 T=5 H=4`, () =>
+          expectGradsMatch({ cell, numLayers: 1, bidirectional: false, loss, outputMode: 'sequence', T: 5, H: 4, outputFeedback }));
+      }
+});

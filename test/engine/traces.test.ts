@@ -67,3 +67,40 @@ describe('LSTM ladder and peepholes: forward values from the lectures\' equation
       });
     }
 });
+
+describe('Jordan output feedback: forward values from the lectures\' equations', () => {
+  for (const [label, outputFeedback, loss] of [
+    ['pure Jordan, mse (raw output fed back)', { teacherForcing: false, recurrent: false }, 'mse'],
+    ['Jordan+Elman, cross_entropy (softmax fed back)', { teacherForcing: false, recurrent: true }, 'cross_entropy'],
+    ['teacher forcing, cross_entropy (one-hot target fed back)', { teacherForcing: true, recurrent: true }, 'cross_entropy'],
+  ] as const) {
+    test(`rnn_tanh ${label} H=2 I=2 O=3 T=3: h_t and y_t equal a hand-written step`, () => {
+      const { config, params, batch } = makeCase({ cell: 'rnn_tanh', numLayers: 1, bidirectional: false, loss, outputMode: 'sequence', B: 1, T: 3, H: 2, I: 2, O: 3, outputFeedback });
+      const P = (n: string) => params.get(n)?.data ?? new Float64Array(64);
+      const [Wih, bih, Whh, bhh, Why, Wo, bo] = ['rnn.weight_ih_l0', 'rnn.bias_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_hh_l0', 'rnn.weight_hy_l0', 'head.weight', 'head.bias'].map(P);
+      const x = batch.inputs!.data;
+      const target = batch.targets.data;
+      const { traces, outputs } = forward(config, params, batch);
+      let h = [0, 0];
+      let fb = [0, 0, 0];
+      for (let t = 0; t < 3; t++) {
+        h = [0, 1].map((j) => {
+          let a = Wih[j * 2] * x[t * 2] + Wih[j * 2 + 1] * x[t * 2 + 1] + bih[j];
+          if (outputFeedback.recurrent) a += Whh[j * 2] * h[0] + Whh[j * 2 + 1] * h[1] + bhh[j];
+          for (let k = 0; k < 3; k++) a += Why[j * 3 + k] * fb[k];
+          return Math.tanh(a);
+        });
+        const y = [0, 1, 2].map((k) => Wo[k * 2] * h[0] + Wo[k * 2 + 1] * h[1] + bo[k]);
+        for (let j = 0; j < 2; j++) expect(traces[0].h[t * 2 + j]).toBeCloseTo(h[j], 12);
+        for (let k = 0; k < 3; k++) expect(outputs.data[t * 3 + k]).toBeCloseTo(y[k], 12);
+        if (outputFeedback.teacherForcing) fb = [0, 1, 2].map((k) => (k === target[t] ? 1 : 0));
+        else if (loss === 'mse') fb = y;
+        else {
+          const e = y.map(Math.exp);
+          const s = e[0] + e[1] + e[2];
+          fb = e.map((v) => v / s);
+        }
+      }
+    });
+  }
+});

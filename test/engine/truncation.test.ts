@@ -42,3 +42,16 @@ describe('truncated BPTT window', () => {
     expect(() => lossAndGrads(c.config, c.params, c.batch, { bpttWindow: 1.5 })).toThrow(/bpttWindow/);
   });
 });
+
+describe('truncated BPTT window with Jordan output feedback', () => {
+  test('rnn_tanh Jordan+Elman cross_entropy T=6: k=6 equals full, k=2 cuts both recurrent paths (loss unchanged)', () => {
+    const c = makeCase({ cell: 'rnn_tanh', numLayers: 1, bidirectional: false, loss: 'cross_entropy', outputMode: 'sequence', T: 6, H: 4, outputFeedback: { teacherForcing: false, recurrent: true } });
+    const full = lossAndGrads(c.config, c.params, c.batch);
+    const k6 = lossAndGrads(c.config, c.params, c.batch, { bpttWindow: 6 });
+    const k2 = lossAndGrads(c.config, c.params, c.batch, { bpttWindow: 2 });
+    for (const [name, g] of full.grads) expect(k6.grads.get(name)!.data, name).toEqual(g.data);
+    expect(k2.loss).toBe(full.loss);
+    expect(k2.grads.get('rnn.weight_hy_l0')!.data).not.toEqual(full.grads.get('rnn.weight_hy_l0')!.data);
+    expect(k2.grads.get('rnn.weight_hh_l0')!.data).not.toEqual(full.grads.get('rnn.weight_hh_l0')!.data);
+  });
+});

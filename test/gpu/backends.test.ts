@@ -84,6 +84,19 @@ for (const [kind, make] of Object.entries(BACKENDS)) {
         });
       }
 
+    for (const [label, outputFeedback] of [
+      ['Jordan+Elman', { teacherForcing: false, recurrent: true }],
+      ['pure Jordan', { teacherForcing: false, recurrent: false }],
+      ['teacher forcing', { teacherForcing: true, recurrent: true }],
+    ] as const) {
+      gpuTest(`${kind} rnn_tanh ${label} cross_entropy sequence: 60 Adam steps halve the loss`, async () => {
+        const spec: CaseSpec = { cell: 'rnn_tanh', numLayers: 1, bidirectional: false, loss: 'cross_entropy', outputMode: 'sequence', H: 8, outputFeedback };
+        const c = makeCase(spec);
+        const { before, after } = await train(await make(c, { ...adam, lr: 0.05 }, spec), c, 60);
+        expect(after).toBeLessThan(before / 2);
+      });
+    }
+
     gpuTest(`${kind} a NaN input skips the update and raises the flag; weights unchanged`, async () => {
       const spec: CaseSpec = { cell: 'lstm', numLayers: 1, bidirectional: false, loss: 'mse', outputMode: 'last' };
       const c = makeCase(spec);

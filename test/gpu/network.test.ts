@@ -62,4 +62,16 @@ describe('GPU network vs reference', () => {
         gpuTest(`lstm ${v} L=2 bi mse sequence ${window ? `k=${window}` : 'full'} B=2 T=5 H=4`, () =>
           expectParity({ cell: 'lstm', numLayers: 2, bidirectional: true, loss: 'mse', outputMode: 'sequence', T: 5, H: 4, lstm: { gates, peepholes } }, window));
       }
+
+  for (const cell of ['rnn_tanh', 'rnn_relu'] as const)
+    for (const loss of ['mse', 'cross_entropy'] as const)
+      for (const [label, outputFeedback] of [
+        ['Jordan+Elman', { teacherForcing: false, recurrent: true }],
+        ['pure Jordan', { teacherForcing: false, recurrent: false }],
+        ['teacher forcing', { teacherForcing: true, recurrent: true }],
+      ] as const)
+        for (const window of [undefined, 2]) {
+          gpuTest(`${cell} ${label} ${loss} sequence ${window ? `k=${window}` : 'full'} B=2 T=5 H=4`, () =>
+            expectParity({ cell, numLayers: 1, bidirectional: false, loss, outputMode: 'sequence', T: 5, H: 4, outputFeedback }, window));
+        }
 });

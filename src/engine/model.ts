@@ -145,23 +145,77 @@ export function paramSpecs(config: ModelConfig): ParamSpec[] {
   return specs;
 }
 
+/** Initialization schemes: PyTorch's default, or Keras' (Glorot-uniform input weights, orthogonal recurrent weights, zero biases). */
+export const INIT_SCHEMES = ['pytorch', 'glorot_orthogonal'] as const;
+/** An initialization scheme. */
+export type InitScheme = (typeof INIT_SCHEMES)[number];
+
+/** How to initialize a model's parameters. */
+export interface InitOptions {
+  scheme: InitScheme;
+  /** LSTM: set the forget gate's bias to 1 (Jozefowicz et al. 2015): b_ih rows of f = 1, b_hh rows of f = 0. */
+  forgetBiasOne: boolean;
+}
+
+/** PyTorch's default initialization. */
+export const PYTORCH_INIT: InitOptions = { scheme: 'pytorch', forgetBiasOne: false };
+
 /**
- * Seeded initialization with PyTorch's distributions: recurrent tensors
- * U(-1/sqrt(H), 1/sqrt(H)); the head U(-1/sqrt(fan_in), 1/sqrt(fan_in)); the embedding N(0, 1).
+ * Seeded initialization. `pytorch`: every recurrent tensor U(-1/sqrt(H), 1/sqrt(H)), as
+ * nn.RNN/LSTM/GRU do. `glorot_orthogonal`: W_ih U(±sqrt(6 / (fan_in + fan_out))) with
+ * fan_in the layer's input size and fan_out G·H, W_hh with orthonormal columns, recurrent
+ * biases 0, as Keras does. Either way the head is nn.Linear's U(±1/sqrt(fan_in)), the
+ * embedding N(0, 1), W_hy and peepholes U(±1/sqrt(H)).
  */
-export function initParams(config: ModelConfig, seed: number): TensorMap {
+export function initParams(config: ModelConfig, seed: number, init: InitOptions = PYTORCH_INIT): TensorMap {
   const rand = mulberry32(seed);
   const params: TensorMap = new Map();
+  const H = config.hiddenSize;
+  const fill = (t: Float64Array, k: number) => {
+    for (let i = 0; i < t.length; i++) t[i] = uniform(rand, -k, k);
+  };
   for (const spec of paramSpecs(config)) {
     const t = zeros(spec.shape);
+    const kind = /^rnn\.(weight_ih|weight_hh|bias_ih|bias_hh)_/.exec(spec.name)?.[1];
     if (spec.name.startsWith('embedding.')) {
       for (let i = 0; i < t.data.length; i++) t.data[i] = normal(rand);
+    } else if (spec.name.startsWith('head.')) {
+      fill(t.data, 1 / Math.sqrt(H * directions(config)));
+    } else if (init.scheme === 'glorot_orthogonal' && kind === 'weight_ih') {
+      fill(t.data, Math.sqrt(6 / (spec.shape[1] + spec.shape[0])));
+    } else if (init.scheme === 'glorot_orthogonal' && kind === 'weight_hh') {
+      orthonormalColumns(t.data, spec.shape[0], spec.shape[1], rand);
+    } else if (init.scheme === 'glorot_orthogonal' && (kind === 'bias_ih' || kind === 'bias_hh')) {
+      // zeros
     } else {
-      const fanIn = spec.name.startsWith('head.') ? config.hiddenSize * directions(config) : config.hiddenSize;
-      const k = 1 / Math.sqrt(fanIn);
-      for (let i = 0; i < t.data.length; i++) t.data[i] = uniform(rand, -k, k);
+      fill(t.data, 1 / Math.sqrt(H));
+    }
+    const f = gateNames(config).indexOf('f');
+    if (init.forgetBiasOne && config.cell === 'lstm' && f >= 0 && (kind === 'bias_ih' || kind === 'bias_hh')) {
+      t.data.fill(kind === 'bias_ih' ? 1 : 0, f * H, (f + 1) * H);
     }
     params.set(spec.name, t);
   }
   return params;
+}
+
+/**
+ * Fills a (rows, cols) matrix, rows ≥ cols, with orthonormal columns: Gram-Schmidt
+ * (twice, for float64 accuracy) on a Gaussian matrix, which makes it uniform over such matrices.
+ */
+function orthonormalColumns(m: Float64Array, rows: number, cols: number, rand: () => number): void {
+  for (let i = 0; i < m.length; i++) m[i] = normal(rand);
+  for (let c = 0; c < cols; c++) {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let p = 0; p < c; p++) {
+        let dot = 0;
+        for (let r = 0; r < rows; r++) dot += m[r * cols + c] * m[r * cols + p];
+        for (let r = 0; r < rows; r++) m[r * cols + c] -= dot * m[r * cols + p];
+      }
+    }
+    let n = 0;
+    for (let r = 0; r < rows; r++) n += m[r * cols + c] ** 2;
+    n = Math.sqrt(n);
+    for (let r = 0; r < rows; r++) m[r * cols + c] /= n;
+  }
 }

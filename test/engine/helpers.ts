@@ -1,6 +1,6 @@
 /** Seeded models and batches for engine tests, and the error measure every tier uses. */
 import { mulberry32, normal, type Random } from '../../src/engine/random.ts';
-import { initParams, type CellType, type LossKind, type LstmOptions, type ModelConfig, type OutputFeedback, type OutputMode } from '../../src/engine/model.ts';
+import { initParams, type CellType, type InitOptions, type LossKind, type LstmOptions, type ModelConfig, type OutputFeedback, type OutputMode } from '../../src/engine/model.ts';
 import type { Batch } from '../../src/engine/batch.ts';
 import type { TensorMap } from '../../src/engine/tensor.ts';
 
@@ -27,6 +27,7 @@ export interface CaseSpec {
   seed?: number;
   lstm?: LstmOptions;
   outputFeedback?: OutputFeedback;
+  init?: InitOptions;
 }
 
 /** Builds a seeded case; parameters are scaled up so gates leave their linear range. */
@@ -43,7 +44,7 @@ export function makeCase(spec: CaseSpec): Case {
     ...(spec.lstm ? { lstm: spec.lstm } : {}),
     ...(spec.outputFeedback ? { outputFeedback: spec.outputFeedback } : {}),
   };
-  const params = initParams(config, seed);
+  const params = initParams(config, seed, spec.init);
   for (const t of params.values()) for (let i = 0; i < t.data.length; i++) t.data[i] *= 2;
   const rand = mulberry32(seed + 1000);
   const N = spec.outputMode === 'last' ? B : B * T;

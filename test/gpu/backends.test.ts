@@ -97,6 +97,13 @@ for (const [kind, make] of Object.entries(BACKENDS)) {
       });
     }
 
+    gpuTest(`${kind} lstm glorot_orthogonal + forget bias 1, L=2 mse sequence: 60 Adam steps halve the loss`, async () => {
+      const spec: CaseSpec = { cell: 'lstm', numLayers: 2, bidirectional: false, loss: 'mse', outputMode: 'sequence', H: 8, init: { scheme: 'glorot_orthogonal', forgetBiasOne: true } };
+      const c = makeCase(spec);
+      const { before, after } = await train(await make(c, { ...adam, lr: 0.05 }, spec), c, 60);
+      expect(after).toBeLessThan(before / 2);
+    });
+
     gpuTest(`${kind} a NaN input skips the update and raises the flag; weights unchanged`, async () => {
       const spec: CaseSpec = { cell: 'lstm', numLayers: 1, bidirectional: false, loss: 'mse', outputMode: 'last' };
       const c = makeCase(spec);

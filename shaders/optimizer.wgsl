@@ -3,10 +3,11 @@
 //   partial_sums  NPART workgroups:  partials[w] = Σ g² over the elements workgroup w visits
 //   finish        one invocation:    ‖g‖ = sqrt(Σ_w partials[w])  (fixed order: same result every run)
 //                                    skip if ‖g‖ is NaN or ±Inf (by bit pattern, see common.wgsl)
-//                                    coef = min(1, max_norm / (‖g‖ + 1e-6)) when clipping, else 1
+//                                    coef = min(1, max_norm / (‖g‖ + 1e-6)) when clipping by norm, else 1
+//                                    clipping by value: ‖clamp(g)‖ from the second partial sums
 //                                    t ← t + 1 and Adam's bias corrections, only when not skipped
 //   update        one invocation per element i < P, nothing when skipped:
-//                 g = coef·grads[i] + wd·p
+//                 g = clamp(coef·grads[i], ±max_value) + wd·p   (max_value = +Inf unless clipping by value)
 //                 sgd:      p ← p - lr·g
 //                 momentum: b ← μ·b + g;  p ← p - lr·b
 //                 rmsprop:  v ← α·v + (1-α)·g²;  p ← p - lr·g / (√v + eps)
@@ -20,7 +21,7 @@
 // 0       | params   | read_write | (P)     every parameter, paramLayout.ts order, zero padding
 // 1       | grads    | read       | (P)     dL/dparams, same layout
 // 2       | state    | read_write | (S, P)  moments: m (momentum buffer or Adam's m) at 0, v at V_AT; S = 0, 1 or 2
-// 3       | partials | read_write | (NPART) per-workgroup sums of g²
+// 3       | partials | read_write | (2, NPART) per-workgroup sums of g², then of clamp(g, ±max_value)²
 // 4       | stats    | read_write | Stats   the step's report, and the scalars `update` reads
 // 5       | config   | uniform    | Config  hyperparameters, rewritten between steps
 
@@ -59,7 +60,8 @@ struct Config {
   eps: f32,
   weight_decay: f32,
   max_norm: f32,
-  clip: u32,          // 1: clip to max_norm; 0: no clipping
+  max_value: f32,     // clipping by value: |g| ≤ max_value
+  clip: u32,          // 0: no clipping; 1: by norm (max_norm); 2: by value (max_value)
 }
 
 @group(0) @binding(0) var<storage, read_write> params: array<f32>;
@@ -70,6 +72,15 @@ struct Config {
 @group(0) @binding(5) var<uniform> config: Config;
 
 var<workgroup> scratch: array<f32, WORKGROUP>;
+var<workgroup> scratch_clipped: array<f32, WORKGROUP>;
+
+// A gradient as the update uses it before weight decay: clamped when clipping by value.
+fn clipped(g: f32) -> f32 {
+  if (config.clip == 2u) {
+    return clamp(g, -config.max_value, config.max_value);
+  }
+  return g;
+}
 
 // e^x - 1, accurate for small |x| too: its Taylor series below |x| = 0.5 (the 10th term is < 3e-10 of x).
 fn expm1(x: f32) -> f32 {
@@ -88,19 +99,25 @@ fn expm1(x: f32) -> f32 {
 @compute @workgroup_size(WORKGROUP)
 fn partial_sums(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   var s = 0.0;
+  var sc = 0.0;
   for (var i = wid.x * WORKGROUP + lid.x; i < P; i += NPART * WORKGROUP) {
     let g = grads[i];
     s += g * g;
+    let c = clipped(g);
+    sc += c * c;
   }
   scratch[lid.x] = s;
+  scratch_clipped[lid.x] = sc;
   for (var half = WORKGROUP / 2u; half > 0u; half /= 2u) {
     workgroupBarrier();
     if (lid.x < half) {
       scratch[lid.x] += scratch[lid.x + half];
+      scratch_clipped[lid.x] += scratch_clipped[lid.x + half];
     }
   }
   if (lid.x == 0u) {
     partials[wid.x] = scratch[0];
+    partials[NPART + wid.x] = scratch_clipped[0];
   }
 }
 
@@ -118,7 +135,7 @@ fn finish() {
     return;
   }
   var coef = 1.0;
-  if (config.clip != 0u) {
+  if (config.clip == 1u) {
     coef = min(1.0, config.max_norm / (norm + 1e-6));
   }
   let t = stats.t + 1u;
@@ -126,6 +143,13 @@ fn finish() {
   stats.t = t;
   stats.coef = coef;
   stats.clipped_norm = coef * norm;
+  if (config.clip == 2u) {
+    var clipped_sum = 0.0;
+    for (var w = 0u; w < NPART; w++) {
+      clipped_sum += partials[NPART + w];
+    }
+    stats.clipped_norm = sqrt(clipped_sum);
+  }
   if (KIND == ADAM) {
     stats.step_size = config.lr / -expm1(f32(t) * config.log_beta1);
     stats.bc2_sqrt = sqrt(-expm1(f32(t) * config.log_beta2));
@@ -133,13 +157,13 @@ fn finish() {
 }
 
 @compute @workgroup_size(WORKGROUP)
-fn update(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x;
+fn update(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let i = linear_id(gid, groups, WORKGROUP);
   if (i >= P || stats.skipped != 0u) {
     return;
   }
   let p = params[i];
-  let g = stats.coef * grads[i] + config.weight_decay * p;
+  let g = clipped(stats.coef * grads[i]) + config.weight_decay * p;
   if (KIND == SGD) {
     params[i] = p - config.lr * g;
   } else if (KIND == MOMENTUM) {

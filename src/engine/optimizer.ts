@@ -6,6 +6,7 @@
  *   ‖g‖ = sqrt(Σ g²) over every gradient                 the global norm, before weight decay
  *   if ‖g‖ is NaN or ±Inf: skip                           params, state and t untouched
  *   coef = max_norm / (‖g‖ + 1e-6);  g ← coef·g if coef < 1   (clip_grad_norm_, when clipNorm is set)
+ *   or g ← clamp(g, -v, v)                                (clip_grad_value_, when clipValue is set)
  *   g ← g + wd·p                                          L2 weight decay (torch's, not AdamW's)
  *   t ← t + 1
  *   sgd:      p ← p - lr·g
@@ -39,8 +40,10 @@ export interface OptimizerConfig {
   eps: number;
   /** L2 penalty: g ← g + weightDecay·p. */
   weightDecay: number;
-  /** clip_grad_norm_'s max_norm; null: no clipping. */
+  /** clip_grad_norm_'s max_norm; null: no clipping by norm. */
   clipNorm: number | null;
+  /** clip_grad_value_'s clip_value: each gradient clamped to ±clipValue; null or absent: none. Not with clipNorm. */
+  clipValue?: number | null;
 }
 
 /** PyTorch's defaults, with learning rates that suit the playground's small models. */
@@ -62,6 +65,9 @@ export function checkOptimizer(cfg: OptimizerConfig): void {
   if (!(cfg.eps >= 0)) bad(`eps must be >= 0, got ${cfg.eps}`);
   if (!(cfg.weightDecay >= 0)) bad(`weightDecay must be >= 0, got ${cfg.weightDecay}`);
   if (cfg.clipNorm !== null && !(cfg.clipNorm >= 0)) bad(`clipNorm must be >= 0 or null, got ${cfg.clipNorm}`);
+  const clipValue = cfg.clipValue ?? null;
+  if (clipValue !== null && !(clipValue >= 0)) bad(`clipValue must be >= 0 or null, got ${clipValue}`);
+  if (clipValue !== null && cfg.clipNorm !== null) bad('clip by norm or by value, not both');
 }
 
 /** Optimizer state over the flat layout: the step count and one array per moment. */
@@ -108,13 +114,17 @@ export function optimizerStep(cfg: OptimizerConfig, state: OptimizerState, param
   if (!Number.isFinite(gradNorm)) return { gradNorm, clippedNorm: gradNorm, skipped: true };
 
   const coef = clipCoef(cfg.clipNorm, gradNorm);
+  const cv = cfg.clipValue ?? Infinity;
   const { lr, momentum: mu, alpha, beta1, beta2, eps, weightDecay: wd } = cfg;
+  let clippedSquares = 0;
   const { m, v } = state;
   const t = ++state.t;
   const stepSize = lr / (1 - beta1 ** t); // adam
   const bc2Sqrt = Math.sqrt(1 - beta2 ** t); // adam
   for (let i = 0; i < P; i++) {
-    const g = coef * grads[i] + wd * params[i];
+    const clipped = Math.min(cv, Math.max(-cv, coef * grads[i]));
+    clippedSquares += clipped * clipped;
+    const g = clipped + wd * params[i];
     switch (cfg.kind) {
       case 'sgd':
         params[i] -= lr * g;
@@ -134,5 +144,5 @@ export function optimizerStep(cfg: OptimizerConfig, state: OptimizerState, param
         break;
     }
   }
-  return { gradNorm, clippedNorm: coef * gradNorm, skipped: false };
+  return { gradNorm, clippedNorm: cfg.clipValue == null ? coef * gradNorm : Math.sqrt(clippedSquares), skipped: false };
 }

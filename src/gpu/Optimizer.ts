@@ -87,7 +87,8 @@ function packConfig(cfg: OptimizerConfig): ArrayBuffer {
     eps: cfg.eps,
     weight_decay: cfg.weightDecay,
     max_norm: cfg.clipNorm ?? 0,
-    clip: cfg.clipNorm === null ? 0 : 1,
+    max_value: cfg.clipValue ?? 0,
+    clip: cfg.clipNorm !== null ? 1 : cfg.clipValue != null ? 2 : 0,
   };
   if (Object.keys(values).length !== CONFIG_FIELDS.length) throw new Error('optimizer.wgsl: struct Config and packConfig disagree');
   const data = new ArrayBuffer(CONFIG_FIELDS.length * 4);
@@ -136,13 +137,12 @@ export class Optimizer {
       if (buffer.size < P * 4) throw new Error(`optimizer: ${key} buffer '${buffer.label}' holds ${buffer.size / 4} floats, the layout ${P}`);
     }
     const groups = groupsFor(P, WORKGROUP);
-    if (groups > device.limits.maxComputeWorkgroupsPerDimension) throw new Error(`optimizer: ${P} parameters need ${groups} workgroups`);
     const NPART = Math.min(groups, MAX_PARTIALS);
 
     this.kind = config.kind;
     const slots = STATE_SLOTS[this.kind];
     this.state = storageBuffer(device, `optimizer ${this.kind} state (${slots}, P)`, Math.max(1, slots * P));
-    this.partials = storageBuffer(device, 'optimizer partial sums of g² (NPART)', NPART);
+    this.partials = storageBuffer(device, 'optimizer partial sums of g² and clamp(g)² (2, NPART)', 2 * NPART);
     this.stats = storageBuffer(device, 'optimizer stats', STATS_FIELDS.length);
     this.config = device.createBuffer({ label: 'optimizer config', size: CONFIG_FIELDS.length * 4, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.setConfig(config);
@@ -154,7 +154,7 @@ export class Optimizer {
     const update = kernel('update');
     const { params, grads } = buffers;
     this.dispatches = [
-      { kernel: partialSums, bindGroup: partialSums.bind('g²', { 1: grads, 3: this.partials }), workgroups: NPART },
+      { kernel: partialSums, bindGroup: partialSums.bind('g²', { 1: grads, 3: this.partials, 5: this.config }), workgroups: NPART },
       { kernel: finish, bindGroup: finish.bind('norm', { 3: this.partials, 4: this.stats, 5: this.config }), workgroups: 1 },
       {
         kernel: update,

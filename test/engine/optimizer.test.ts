@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest';
 import {
   createOptimizerState,
   defaultOptimizer,
+  checkOptimizer,
   optimizerStep,
   type OptimizerConfig,
   type OptimizerKind,
@@ -102,6 +103,23 @@ describe('weight decay is L2 added to the gradient', () => {
       [0.9779775547639225, -1.9807213598282303, 0.4747795858503984],
     ]);
     expectClose(state.m, [0.14486319199455858, -0.08996312258796213, 0.21526644506278397], 'first moment');
+  });
+});
+
+describe('clipping by value as clip_grad_value_', () => {
+  test('sgd lr=0.1 clip_value=0.6: each gradient clamped to ±0.6; clippedNorm is the clamped norm', () => {
+    const cfg = config('sgd', { lr: 0.1, clipValue: 0.6 });
+    const { params, state } = start();
+    const r1 = optimizerStep(cfg, state, params, Float64Array.from(G[0])); // clamp([0.5, -1, 2]) = [0.5, -0.6, 0.6]
+    expect(r1.gradNorm).toBeCloseTo(2.29128784747792, 14);
+    expect(r1.clippedNorm).toBeCloseTo(Math.sqrt(0.97), 14);
+    expectClose(params, [0.95, -1.94, 0.44], 'step 1');
+    optimizerStep(cfg, state, params, Float64Array.from(G[1])); // clamp([-0.25, 0.5, 1]) = [-0.25, 0.5, 0.6]
+    expectClose(params, [0.975, -1.99, 0.38], 'step 2');
+  });
+
+  test('clipping by norm and by value together is refused', () => {
+    expect(() => checkOptimizer(config('sgd', { clipNorm: 1, clipValue: 1 }))).toThrow(/not both/);
   });
 });
 

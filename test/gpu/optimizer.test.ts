@@ -80,13 +80,14 @@ function expectStats(gpu: OptimizerStats, ref: { gradNorm: number; clippedNorm: 
 
 describe('GPU optimizer vs reference, LSTM L=2 bi I=3 H=8 O=4', () => {
   for (const kind of OPTIMIZER_KINDS)
-    for (const clip of [false, true])
+    for (const clip of ['none', 'norm', 'value'] as const)
       for (const weightDecay of [0, 0.01]) {
-        gpuTest(`${kind} ${clip ? 'clip' : 'no clip'} wd=${weightDecay}: 20 steps`, async () => {
+        gpuTest(`${kind} clip ${clip} wd=${weightDecay}: 20 steps`, async () => {
           const layout = paramLayout(MODEL);
           const real = layout.slots.reduce((n, s) => n + s.size, 0);
           // Gradient norms span about 0.3·√real .. 2.3·√real: clipping at √real clips about two steps in three.
-          const cfg = { ...defaultOptimizer(kind), weightDecay, clipNorm: clip ? Math.sqrt(real) : null };
+          // Clipping by value at 1 clamps the gradients beyond one standard deviation or so.
+          const cfg = { ...defaultOptimizer(kind), weightDecay, clipNorm: clip === 'norm' ? Math.sqrt(real) : null, clipValue: clip === 'value' ? 1 : null };
           const run = await pair(MODEL, cfg);
           const rand = mulberry32(11);
           let clipped = 0;
@@ -95,7 +96,7 @@ describe('GPU optimizer vs reference, LSTM L=2 bi I=3 H=8 O=4', () => {
             expectStats(stats, report, s, `step ${s}`);
             if (report.clippedNorm < report.gradNorm) clipped++;
           }
-          if (clip) expect(clipped).toBeGreaterThan(3);
+          if (clip !== 'none') expect(clipped).toBeGreaterThan(3);
           const params = await run.gpuParams();
           expect(normError(params, run.ref.params), 'params').toBeLessThan(1e-5);
           // The distance travelled, a finer measure: params themselves hide errors in lr-sized updates.

@@ -1,5 +1,6 @@
 // ESLint flat config. Besides the recommended rules it enforces STYLE.md's one-way layers:
-// engine (pure math) <- gpu <- train <- store <- ui; viz is framework-free; cli is Node on top of engine.
+// engine (pure math) <- gpu <- train <- store <- ui; viz is framework-free; cli is Node on top of engine;
+// bench/page runs in the browser on engine and gpu, and bench's Node runner reaches it by URL only.
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'eslint/config';
 import js from '@eslint/js';
@@ -75,5 +76,27 @@ export default defineConfig(
   {
     files: ['src/cli/**'],
     rules: { 'no-restricted-imports': restrict(...['gpu', 'train', 'store', 'ui', 'viz'].map(layer), react) },
+  },
+  {
+    // bench/page: the benchmark's browser half, on top of engine and gpu (and TF.js).
+    files: ['bench/page/**'],
+    rules: {
+      'no-restricted-imports': restrict(
+        ...['train', 'store', 'ui', 'viz', 'cli'].map(layer),
+        react,
+        packages(['node:*', ...builtinModules], 'The bench page runs in the browser: no Node builtins.'),
+      ),
+    },
+  },
+  {
+    // bench/*.ts: the Node runner; it reaches the page by URL only (its types are fine).
+    files: ['bench/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(
+        ...['gpu', 'train', 'store', 'ui', 'viz'].map(layer),
+        { ...layer('page'), message: 'The Node runner loads bench/page by URL in Chromium; import only its types.', allowTypeImports: true },
+        react,
+      ),
+    },
   },
 );

@@ -120,7 +120,8 @@ function blankPage(): Plugin {
       server.middlewares.use((req, res, next) => {
         if (req.url !== '/') return next();
         res.setHeader('content-type', 'text/html; charset=utf-8');
-        res.end('<!doctype html><title>rnn-playground</title>');
+        // The empty data: icon keeps Chromium from requesting /favicon.ico (a 404 in the console).
+        res.end('<!doctype html><title>rnn-playground</title><link rel="icon" href="data:,">');
       });
     },
   };

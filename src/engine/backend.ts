@@ -78,6 +78,13 @@ export interface TrainingBackend {
   resetOptimizer(): void;
   /** Truncated BPTT window k (the sequence length or more: full BPTT). */
   setWindow(k: number): void;
+  /**
+   * Stateful training: each training step starts from the state the previous one ended in
+   * (consecutive windows of a stream), instead of zero. Evaluation always starts from zero.
+   */
+  setStateful(on: boolean): void;
+  /** Back to the zero state (a new pass over the stream). */
+  resetState(): void;
   /** Frees what the backend holds. */
   dispose(): void;
 }

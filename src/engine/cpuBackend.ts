@@ -6,7 +6,7 @@
 import type { ExampleTrace, GradEvaluation, StepMetrics, TrainingBackend } from './backend.ts';
 import { batchDims, type Batch } from './batch.ts';
 import { gateCount, type ModelConfig } from './model.ts';
-import { lossAndGrads } from './network.ts';
+import { lossAndGrads, type GradResult, type RecurrentState } from './network.ts';
 import { checkOptimizer, createOptimizerState, optimizerStep, type OptimizerConfig, type OptimizerState } from './optimizer.ts';
 import { paramLayout, type ParamLayout } from './paramLayout.ts';
 import type { TensorMap } from './tensor.ts';
@@ -22,6 +22,9 @@ export class CpuBackend implements TrainingBackend {
   private readonly flatGrads: Float64Array;
   private state: OptimizerState;
   private window: number | undefined;
+  private stateful = false;
+  /** The state the next training step starts from, when stateful. */
+  private carried: RecurrentState | undefined;
   private last: StepMetrics | null = null;
 
   constructor(
@@ -68,10 +71,12 @@ export class CpuBackend implements TrainingBackend {
   }
 
   trainStep(batch: Batch): void {
-    const r = this.run(batch);
+    const r = lossAndGrads(this.config, this.params, batch, { bpttWindow: this.window, initialState: this.stateful ? this.carried : undefined });
+    if (this.stateful) this.carried = r.finalState;
     for (const slot of this.layout.slots) this.flatGrads.set(r.grads.get(slot.name)!.data, slot.offset);
     const report = optimizerStep(this.optimizer, this.state, this.flat, this.flatGrads);
-    this.last = { step: this.state.t, loss: r.loss, ...report, dhNorm: r.dhNorm, dcNorm: r.dcNorm };
+    const { dhNorm, dcNorm } = this.evaluation(r);
+    this.last = { step: this.state.t, loss: r.loss, ...report, dhNorm, dcNorm };
   }
 
   latestMetrics(): StepMetrics | null {
@@ -104,10 +109,23 @@ export class CpuBackend implements TrainingBackend {
     this.window = k;
   }
 
+  setStateful(on: boolean): void {
+    this.stateful = on;
+    this.carried = undefined;
+  }
+
+  resetState(): void {
+    this.carried = undefined;
+  }
+
   dispose(): void {}
 
   private run(batch: Batch): GradEvaluation {
-    const r = lossAndGrads(this.config, this.params, batch, { bpttWindow: this.window });
+    return this.evaluation(lossAndGrads(this.config, this.params, batch, { bpttWindow: this.window }));
+  }
+
+  /** The engine's result as a GradEvaluation. */
+  private evaluation(r: GradResult): GradEvaluation {
     return {
       loss: r.loss,
       outputs: r.outputs,

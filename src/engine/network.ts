@@ -29,10 +29,21 @@ import { lossWithGradient } from './loss.ts';
 import { directions, gateCount, layerSuffix, paramSpecs, peepholeGates, type ModelConfig } from './model.ts';
 import { formatShape, norm, sameShape, zeros, type Tensor, type TensorMap } from './tensor.ts';
 
+/** The state of every (layer, direction) at one step: h and, for the LSTM, c, each (B, H). */
+export interface RecurrentState {
+  h: Float64Array[];
+  c: Float64Array[] | null;
+}
+
 /** Options of a forward/backward run. */
 export interface RunOptions {
   /** Truncated BPTT window k ≥ 1 (default: the sequence length, i.e. full BPTT). */
   bpttWindow?: number;
+  /**
+   * The state each (layer, direction) starts from (default zero), e.g. the final state of the
+   * previous window of a stream ("stateful" training). No gradient flows into it (it is detached).
+   */
+  initialState?: RecurrentState;
 }
 
 /** What one (layer, direction) computed, indexed by time t = 0..T-1 whatever the direction. */
@@ -67,6 +78,8 @@ export interface ForwardResult {
   outputs: Tensor;
   /** One trace per (layer, direction), at index layer * D + dir. */
   traces: LayerTrace[];
+  /** The state after the last processed step of each (layer, direction), to start the next window from. */
+  finalState: RecurrentState;
 }
 
 /** Result of forward plus backward. */
@@ -101,17 +114,20 @@ interface ForwardCache {
   y: Float64Array;
   loss: number;
   dy: Float64Array;
+  /** The state the first processed step started from, if not zero. */
+  initial?: RecurrentState;
 }
 
 /** Runs the network forward and returns the loss, outputs and per-step traces. */
 export function forward(config: ModelConfig, params: TensorMap, batch: Batch, opts: RunOptions = {}): ForwardResult {
   const k = checkWindow(opts, batchDims(batch).T);
   if (config.outputFeedback) {
+    if (opts.initialState) throw new Error('output feedback does not take an initial state');
     const r = jordanRun(config, params, batch, false, k);
-    return { loss: r.loss, outputs: r.outputs, traces: [{ layer: 0, dir: 0, gates: r.h, h: r.h, c: null }] };
+    return { loss: r.loss, outputs: r.outputs, traces: [{ layer: 0, dir: 0, gates: r.h, h: r.h, c: null }], finalState: lastState(config, [r.h], null, batchDims(batch)) };
   }
-  const cache = runForward(config, params, batch);
-  return { loss: cache.loss, outputs: outputsOf(config, batch, cache), traces: cache.layers.flatMap((l) => l.dirs.map(traceOf)) };
+  const cache = runForward(config, params, batch, opts.initialState);
+  return { loss: cache.loss, outputs: outputsOf(config, batch, cache), traces: cache.layers.flatMap((l) => l.dirs.map(traceOf)), finalState: finalStateOf(config, cache) };
 }
 
 /** Runs forward and full (or truncated) backpropagation through time. */
@@ -119,15 +135,40 @@ export function lossAndGrads(config: ModelConfig, params: TensorMap, batch: Batc
   const { T } = batchDims(batch);
   const k = checkWindow(opts, T);
   if (config.outputFeedback) {
+    if (opts.initialState) throw new Error('output feedback does not take an initial state');
     const r = jordanRun(config, params, batch, true, k);
     const B = batch.inputs!.shape[0];
     const trace = { layer: 0, dir: 0, gates: r.h, h: r.h, c: null, dh: r.dh!, dc: null, dhNorm: stepNorms(r.dh!, T, B * config.hiddenSize), dcNorm: null };
-    return { loss: r.loss, outputs: r.outputs, traces: [trace], grads: r.grads! };
+    return { loss: r.loss, outputs: r.outputs, traces: [trace], grads: r.grads!, finalState: lastState(config, [r.h], null, batchDims(batch)) };
   }
-  const cache = runForward(config, params, batch);
+  const cache = runForward(config, params, batch, opts.initialState);
   const grads: TensorMap = new Map(paramSpecs(config).map((s) => [s.name, zeros(s.shape)]));
   const traces = runBackward(config, params, batch, cache, grads, k);
-  return { loss: cache.loss, outputs: outputsOf(config, batch, cache), traces, grads };
+  return { loss: cache.loss, outputs: outputsOf(config, batch, cache), traces, grads, finalState: finalStateOf(config, cache) };
+}
+
+/** The state after each direction's last processed step (t = T-1 forward, t = 0 reverse). */
+function finalStateOf(config: ModelConfig, cache: ForwardCache): RecurrentState {
+  const dirs = cache.layers.flatMap((l) => l.dirs);
+  return lastState(config, dirs.map((d) => d.h), config.cell === 'lstm' ? dirs.map((d) => d.c!) : null, cache);
+}
+
+/** Rows of the last processed step of (T, B, H) buffers, per (layer, direction). */
+function lastState(config: ModelConfig, h: Float64Array[], c: Float64Array[] | null, { B, T }: { B: number; T: number }): RecurrentState {
+  const H = config.hiddenSize;
+  const D = directions(config);
+  const last = (buf: Float64Array, i: number) => buf.slice((i % D === 0 ? T - 1 : 0) * B * H, ((i % D === 0 ? T - 1 : 0) + 1) * B * H);
+  return { h: h.map(last), c: c && c.map(last) };
+}
+
+/** Checks an initial state's shape: one (B, H) array per (layer, direction), c exactly for the LSTM. */
+function checkState(config: ModelConfig, state: RecurrentState, B: number): void {
+  const n = config.numLayers * directions(config);
+  const size = B * config.hiddenSize;
+  const ok = (arrs: Float64Array[] | null) => arrs !== null && arrs.length === n && arrs.every((a) => a.length === size);
+  if (!ok(state.h) || (config.cell === 'lstm' ? !ok(state.c) : state.c !== null)) {
+    throw new Error(`initialState needs ${n} arrays of B·H = ${size} for h${config.cell === 'lstm' ? ' and for c' : ''}`);
+  }
 }
 
 function checkWindow(opts: RunOptions, T: number): number {
@@ -205,8 +246,9 @@ function headSource(batch: Batch, B: number, T: number, n: number): number {
   return (n % T) * B + b; // n = b*T + t
 }
 
-function runForward(config: ModelConfig, params: TensorMap, batch: Batch): ForwardCache {
+function runForward(config: ModelConfig, params: TensorMap, batch: Batch, initial?: RecurrentState): ForwardCache {
   const { B, T } = batchDims(batch);
+  if (initial) checkState(config, initial, B);
   const H = config.hiddenSize;
   const GH = gateCount(config) * H;
   const D = directions(config);
@@ -237,13 +279,13 @@ function runForward(config: ModelConfig, params: TensorMap, batch: Batch): Forwa
         const tPrev = timeAt(d, p - 1, T);
         for (let b = 0; b < B; b++) {
           const i = t * B + b;
-          const hPrev = p === 0 ? zeroH : row(dc.h, tPrev * B + b, H);
+          const hPrev = p === 0 ? (initial ? row(initial.h[l * D + d], b, H) : zeroH) : row(dc.h, tPrev * B + b, H);
           affine(row(dc.hp, i, GH), Whh, hPrev, bhh, GH, H);
           cellForward(spec, H, {
             xp: row(dc.xp, i, GH),
             hp: row(dc.hp, i, GH),
             hPrev,
-            cPrev: lstm ? (p === 0 ? zeroH : row(dc.c!, tPrev * B + b, H)) : null,
+            cPrev: lstm ? (p === 0 ? (initial ? row(initial.c![l * D + d], b, H) : zeroH) : row(dc.c!, tPrev * B + b, H)) : null,
             act: row(dc.gates, i, GH),
             h: row(dc.h, i, H),
             c: lstm ? row(dc.c!, i, H) : null,
@@ -266,7 +308,7 @@ function runForward(config: ModelConfig, params: TensorMap, batch: Batch): Forwa
   const y = new Float64Array(N * O);
   for (let n = 0; n < N; n++) affine(row(y, n, O), W, row(input, headSource(batch, B, T, n), DH), bias, O, DH);
   const { loss, dy } = lossWithGradient(batch.loss, y, batch.targets.data, N, O);
-  return { B, T, layers, top: input, y, loss, dy };
+  return { B, T, layers, top: input, y, loss, dy, initial };
 }
 
 function runBackward(config: ModelConfig, params: TensorMap, batch: Batch, cache: ForwardCache, grads: TensorMap, k: number): LayerGradTrace[] {
@@ -319,12 +361,13 @@ function runBackward(config: ModelConfig, params: TensorMap, batch: Batch, cache
           const fromAbove = dOut.subarray(i * DH + d * H, i * DH + d * H + H);
           const fromNext = row(dhNext, b, H);
           for (let j = 0; j < H; j++) dhi[j] = fromAbove[j] + fromNext[j];
-          const hPrev = p === 0 ? zeroH : row(dc.h, tPrev * B + b, H);
+          const start = cache.initial; // the weights' gradients see h_{-1}, c_{-1}; nothing flows into them
+          const hPrev = p === 0 ? (start ? row(start.h[l * D + d], b, H) : zeroH) : row(dc.h, tPrev * B + b, H);
           cellBackward(spec, H, {
             act: row(dc.gates, i, GH),
             h: row(dc.h, i, H),
             c: lstm ? row(dc.c!, i, H) : null,
-            cPrev: lstm ? (p === 0 ? zeroH : row(dc.c!, tPrev * B + b, H)) : null,
+            cPrev: lstm ? (p === 0 ? (start ? row(start.c![l * D + d], b, H) : zeroH) : row(dc.c!, tPrev * B + b, H)) : null,
             hPrev,
             hp: row(dc.hp, i, GH),
             dh: dhi,

@@ -27,6 +27,9 @@ export class GpuBackend implements TrainingBackend {
   private readonly pending = new Set<Promise<void>>();
   private readonly normBytes: number;
   private last: StepMetrics | null = null;
+  /** (L·D, 2, B, H) the state the next training step starts from, when stateful. */
+  private readonly carried: GPUBuffer;
+  private stateful = false;
   /** Steps submitted; a metric's age is measured against it. */
   private submitted = 0;
   private newestRead = 0;
@@ -45,6 +48,7 @@ export class GpuBackend implements TrainingBackend {
     this.optimizer = new Optimizer(device, this.net.layout, optimizer, { params: this.net.params, grads: this.net.grads });
     this.normBytes = this.net.stepNorms.size;
     for (let i = 0; i < RING; i++) this.free.push(this.stagingBuffer(`metrics staging ${i}`));
+    this.carried = device.createBuffer({ label: 'carried state (L*D, 2, B, H)', size: this.net.stateBytes, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
   }
 
   async evaluate(batch: Batch): Promise<GradEvaluation> {
@@ -62,10 +66,12 @@ export class GpuBackend implements TrainingBackend {
   trainStep(batch: Batch): void {
     this.net.setBatch(batch);
     const encoder = this.device.createCommandEncoder({ label: 'train step' });
+    this.net.encodeLoadState(encoder, this.stateful ? this.carried : null);
     const pass = encoder.beginComputePass({ label: 'forward + backward + optimizer' });
     this.net.encode(pass);
     this.optimizer.encode(pass);
     pass.end();
+    if (this.stateful) this.net.encodeSaveState(encoder, this.carried);
     const staging = this.free.pop();
     if (staging) this.encodeMetricsCopy(encoder, staging);
     this.device.queue.submit([encoder.finish()]);
@@ -116,9 +122,21 @@ export class GpuBackend implements TrainingBackend {
     this.net.setWindow(k);
   }
 
+  setStateful(on: boolean): void {
+    this.stateful = on;
+    this.resetState();
+  }
+
+  resetState(): void {
+    const encoder = this.device.createCommandEncoder({ label: 'reset state' });
+    encoder.clearBuffer(this.carried);
+    this.device.queue.submit([encoder.finish()]);
+  }
+
   dispose(): void {
     this.optimizer.destroy();
     for (const b of this.free) b.destroy();
+    this.carried.destroy();
   }
 
   /** Copies loss, optimizer stats and step norms into a staging buffer, in that order. */

@@ -342,14 +342,52 @@ export class GpuNetwork {
     return this.ops.length;
   }
 
+  /** Bytes of a recurrent state buffer: (L·D, 2, B, H), h then c per (layer, direction). */
+  get stateBytes(): number {
+    return this.dirs.length * 2 * this.shape.B * this.config.hiddenSize * 4;
+  }
+
+  /** Element offsets, in h_all / c_all, of a direction's initial slot and of its final slot. */
+  private stateSlots(i: number): { initial: number; final: number } {
+    const { B, T } = this.shape;
+    const BH = B * this.config.hiddenSize;
+    const forward = i % directions(this.config) === 0;
+    return { initial: (forward ? 0 : T) * BH, final: (forward ? T : 0) * BH };
+  }
+
+  /** Before a pass: the state every direction starts from, copied from `from` (see stateBytes), or zero. */
+  encodeLoadState(encoder: GPUCommandEncoder, from: GPUBuffer | null): void {
+    const bytes = this.shape.B * this.config.hiddenSize * 4;
+    this.dirs.forEach((db, i) => {
+      const at = this.stateSlots(i).initial * 4;
+      [db.hAll, db.cAll].forEach((slots, which) => {
+        if (slots.size < at + bytes) return; // c_all of a cell without c is a placeholder
+        if (from) encoder.copyBufferToBuffer(from, (2 * i + which) * bytes, slots, at, bytes);
+        else encoder.clearBuffer(slots, at, bytes);
+      });
+    });
+  }
+
+  /** After a pass: every direction's final state, copied into `to` (see stateBytes). */
+  encodeSaveState(encoder: GPUCommandEncoder, to: GPUBuffer): void {
+    const bytes = this.shape.B * this.config.hiddenSize * 4;
+    this.dirs.forEach((db, i) => {
+      const at = this.stateSlots(i).final * 4;
+      [db.hAll, db.cAll].forEach((slots, which) => {
+        if (slots.size >= at + bytes) encoder.copyBufferToBuffer(slots, at, to, (2 * i + which) * bytes, bytes);
+      });
+    });
+  }
+
   /** Records forward and backward into a compute pass (a trainer adds the optimizer to the same pass). */
   encode(pass: GPUComputePassEncoder): void {
     for (const op of this.ops) op(pass);
   }
 
-  /** Submits forward and backward on their own: one submission. */
+  /** Submits forward and backward on their own, from the zero state: one submission. */
   run(): void {
     const encoder = this.device.createCommandEncoder({ label: 'forward + backward' });
+    this.encodeLoadState(encoder, null);
     const pass = encoder.beginComputePass({ label: 'forward + backward' });
     this.encode(pass);
     pass.end();

@@ -1,7 +1,7 @@
 /** Truncated BPTT: the window cuts the gradient into the previous state every k steps, nothing else. */
 import { describe, expect, test } from 'vitest';
 import { CELL_TYPES, forward, lossAndGrads } from '../../src/engine/index.ts';
-import { makeCase } from './helpers.ts';
+import { makeCase, relError } from './helpers.ts';
 
 describe('truncated BPTT window', () => {
   for (const cell of CELL_TYPES) {
@@ -53,5 +53,38 @@ describe('truncated BPTT window with Jordan output feedback', () => {
     expect(k2.loss).toBe(full.loss);
     expect(k2.grads.get('rnn.weight_hy_l0')!.data).not.toEqual(full.grads.get('rnn.weight_hy_l0')!.data);
     expect(k2.grads.get('rnn.weight_hh_l0')!.data).not.toEqual(full.grads.get('rnn.weight_hh_l0')!.data);
+  });
+});
+
+describe('stateful windows: carrying the final state equals truncated BPTT over the whole stream', () => {
+  for (const cell of CELL_TYPES) {
+    test(`${cell} L=2 uni mse sequence T=6: mean of 3 windows of 2 (state carried) = full sequence with k=2`, () => {
+      const c = makeCase({ cell, numLayers: 2, bidirectional: false, loss: 'mse', outputMode: 'sequence', T: 6, B: 2, I: 3, O: 3 });
+      const whole = lossAndGrads(c.config, c.params, c.batch, { bpttWindow: 2 });
+      const window = (w: number) => ({
+        ...c.batch,
+        inputs: { shape: [2, 2, 3], data: Float64Array.from({ length: 12 }, (_, i) => c.batch.inputs!.data[Math.floor(i / 6) * 18 + w * 6 + (i % 6)]) },
+        targets: { shape: [2, 2, 3], data: Float64Array.from({ length: 12 }, (_, i) => c.batch.targets.data[Math.floor(i / 6) * 18 + w * 6 + (i % 6)]) },
+      });
+      let state;
+      const sum = new Map([...whole.grads].map(([n, g]) => [n, new Float64Array(g.data.length)]));
+      let loss = 0;
+      for (let w = 0; w < 3; w++) {
+        const r = lossAndGrads(c.config, c.params, window(w), { initialState: state });
+        for (const [n, g] of r.grads) g.data.forEach((v, i) => (sum.get(n)![i] += v / 3));
+        loss += r.loss / 3;
+        state = r.finalState;
+      }
+      expect(loss).toBeCloseTo(whole.loss, 12);
+      for (const [n, g] of whole.grads) expect(relError(sum.get(n)!, g.data), n).toBeLessThan(1e-12);
+      // and the final state is the whole run's last step
+      const last = forward(c.config, c.params, c.batch).finalState;
+      for (let i = 0; i < 2; i++) expect(relError(state!.h[i], last.h[i])).toBeLessThan(1e-14);
+    });
+  }
+
+  test('a wrongly shaped initial state is refused', () => {
+    const c = makeCase({ cell: 'lstm', numLayers: 1, bidirectional: false, loss: 'mse', outputMode: 'sequence' });
+    expect(() => forward(c.config, c.params, c.batch, { initialState: { h: [new Float64Array(6)], c: null } })).toThrow(/initialState/);
   });
 });

@@ -81,22 +81,51 @@ const RNN_RELU: u32 = 1u;
 const LSTM: u32 = 2u;
 const GRU: u32 = 3u;
 
-// hp for gate row r of example b: W_hh[r] · h_{t-1} + b_hh[r].
-fn hp_row(r: u32, prev: u32) -> f32 {
-  if (!HAS_WHH) {
-    return 0.0;
-  }
-  var s = params[B_HH_AT + r];
-  for (var k = 0u; k < H; k++) {
-    s += params[W_HH_AT + r * H + k] * h_all[prev + k];
-  }
-  return s;
+// Each invocation runs unit j for EX = 4 examples: every W_hh element it loads serves four
+// multiply-adds (vec4 over the examples), which is what makes the serial part fast.
+const EX: u32 = 4u;
+
+// Slot offset of example b in h_all / c_all, clamped into the batch (examples past B are computed, never stored).
+fn state_at(slot: u32, b: u32) -> u32 {
+  return (slot * B + min(b, B - 1u)) * H;
 }
 
-// LSTM: pre-activation of the gate in row block `block` for unit j.
-fn lstm_pre(block: i32, row: u32, prev: u32, j: u32) -> f32 {
-  let r = u32(block) * H + j;
-  return xp[row + r] + hp_row(r, prev);
+// hp = W_hh h_{t-1} for gate blocks 0..3 of unit j, for the four examples 4q..4q+3 (b_hh not added).
+fn hp_block(q: u32, j: u32) -> array<vec4<f32>, 4> {
+  var acc = array<vec4<f32>, 4>(vec4(0.0), vec4(0.0), vec4(0.0), vec4(0.0));
+  if (!HAS_WHH) {
+    return acc;
+  }
+  let p0 = state_at(step.slot_prev, EX * q);
+  let p1 = state_at(step.slot_prev, EX * q + 1u);
+  let p2 = state_at(step.slot_prev, EX * q + 2u);
+  let p3 = state_at(step.slot_prev, EX * q + 3u);
+  var a0 = vec4(0.0);
+  var a1 = vec4(0.0);
+  var a2 = vec4(0.0);
+  var a3 = vec4(0.0);
+  for (var k = 0u; k < H; k++) {
+    let h4 = vec4(h_all[p0 + k], h_all[p1 + k], h_all[p2 + k], h_all[p3 + k]);
+    a0 += params[W_HH_AT + j * H + k] * h4;
+    if (G > 1u) { a1 += params[W_HH_AT + (H + j) * H + k] * h4; }
+    if (G > 2u) { a2 += params[W_HH_AT + (2u * H + j) * H + k] * h4; }
+    if (G > 3u) { a3 += params[W_HH_AT + (3u * H + j) * H + k] * h4; }
+  }
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
+  return acc;
+}
+
+// b_hh[r], or 0 for the pure Jordan network.
+fn b_hh(r: u32) -> f32 {
+  return select(0.0, params[B_HH_AT + r], HAS_WHH);
+}
+
+// LSTM: pre-activation of the gate in row block `block` for unit j, given that block's W_hh h_{t-1}.
+fn lstm_pre(block: i32, row: u32, j: u32, hp: vec4<f32>) -> f32 {
+  return xp[row + u32(block) * H + j] + hp[u32(block)] + b_hh(u32(block) * H + j);
 }
 
 // Peephole weight p[j] at `at`, or 0 without peepholes.
@@ -104,14 +133,8 @@ fn peep(at: u32, j: u32) -> f32 {
   return select(0.0, params[at + j], PEEP);
 }
 
-@compute @workgroup_size(WORKGROUP)
-fn forward_step(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let id = gid.x;
-  if (id >= B * H) {
-    return;
-  }
-  let b = id / H;
-  let j = id % H;
+// One example's cell step for unit j; hp[g] = W_hh h_{t-1} for gate block g (b_hh not added).
+fn forward_cell(b: u32, j: u32, hp: vec4<f32>) {
   let GH = G * H;
   let row = (step.t * B + b) * GH;    // this step's gate rows in xp and gates
   let prev = (step.slot_prev * B + b) * H;
@@ -123,34 +146,34 @@ fn forward_step(@builtin(global_invocation_id) gid: vec3<u32>) {
     var f = 1.0;
     var o = 1.0;
     if (ROW_I >= 0) {
-      i = sigmoid(lstm_pre(ROW_I, row, prev, j) + peep(PEEP_I_AT, j) * c_prev);  // input gate
+      i = sigmoid(lstm_pre(ROW_I, row, j, hp) + peep(PEEP_I_AT, j) * c_prev);  // input gate
       gates[row + u32(ROW_I) * H + j] = i;
     }
     if (ROW_F >= 0) {
-      f = sigmoid(lstm_pre(ROW_F, row, prev, j) + peep(PEEP_F_AT, j) * c_prev);  // forget gate
+      f = sigmoid(lstm_pre(ROW_F, row, j, hp) + peep(PEEP_F_AT, j) * c_prev);  // forget gate
       gates[row + u32(ROW_F) * H + j] = f;
     }
-    let g = tanh(lstm_pre(ROW_G, row, prev, j));                                // input node
+    let g = tanh(lstm_pre(ROW_G, row, j, hp));                                // input node
     gates[row + u32(ROW_G) * H + j] = g;
     let c = f * c_prev + i * g;
     c_all[cur + j] = c;
     if (ROW_O >= 0) {
-      o = sigmoid(lstm_pre(ROW_O, row, prev, j) + peep(PEEP_O_AT, j) * c);       // output gate
+      o = sigmoid(lstm_pre(ROW_O, row, j, hp) + peep(PEEP_O_AT, j) * c);       // output gate
       gates[row + u32(ROW_O) * H + j] = o;
     }
     h = o * tanh(c);
   } else if (CELL == GRU) {
-    let r = sigmoid(xp[row + j] + hp_row(j, prev));                    // reset gate
-    let z = sigmoid(xp[row + H + j] + hp_row(H + j, prev));            // update gate
-    let hn = hp_row(2u * H + j, prev);
-    let n = tanh(xp[row + 2u * H + j] + r * hn);                       // new gate
+    let r = sigmoid(xp[row + j] + hp[0] + b_hh(j));                                // reset gate
+    let z = sigmoid(xp[row + H + j] + hp[1] + b_hh(H + j));                        // update gate
+    let hn = hp[2] + b_hh(2u * H + j);
+    let n = tanh(xp[row + 2u * H + j] + r * hn);                                  // new gate
     h = (1.0 - z) * n + z * h_all[prev + j];
     hp_n[(step.t * B + b) * H + j] = hn;
     gates[row + j] = r;
     gates[row + H + j] = z;
     gates[row + 2u * H + j] = n;
   } else {
-    let a = xp[row + j] + hp_row(j, prev);
+    let a = xp[row + j] + hp[0] + b_hh(j);
     h = select(max(a, 0.0), tanh(a), CELL == RNN_TANH);
     gates[row + j] = h;
   }
@@ -159,13 +182,25 @@ fn forward_step(@builtin(global_invocation_id) gid: vec3<u32>) {
 }
 
 @compute @workgroup_size(WORKGROUP)
-fn backward_step(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn forward_step(@builtin(global_invocation_id) gid: vec3<u32>) {
   let id = gid.x;
-  if (id >= B * H) {
+  let quads = (B + EX - 1u) / EX;
+  if (id >= quads * H) {
     return;
   }
-  let b = id / H;
+  let q = id / H;
   let j = id % H;
+  let acc = hp_block(q, j);
+  for (var e = 0u; e < EX; e++) {
+    let b = EX * q + e;
+    if (b < B) {
+      forward_cell(b, j, vec4(acc[0][e], acc[1][e], acc[2][e], acc[3][e]));
+    }
+  }
+}
+
+// One example's backward step for unit j; rec = Σ_r W_hh[r, j] dhp_{t_next}[b, r] (when flowing).
+fn backward_cell(b: u32, j: u32, rec: f32) {
   let GH = G * H;
   let n = step.t * B + b;             // (t, b)
   let nn = step.t_next * B + b;       // (t_next, b)
@@ -177,9 +212,7 @@ fn backward_step(@builtin(global_invocation_id) gid: vec3<u32>) {
   var d = d_out[n * DH + DCOL + j];
   var dc_next = 0.0;
   if (step.flow == 1u) {
-    for (var r = 0u; r < select(0u, GH, HAS_WHH); r++) {
-      d += params[W_HH_AT + r * H + j] * dpre[TB * GH + nn * GH + r];
-    }
+    d += rec;
     if (CELL == GRU) {
       d += dstate[nn * H + j] * gates[nn * GH + H + j];        // z_{t_next} dh_{t_next}
     }
@@ -251,6 +284,36 @@ fn backward_step(@builtin(global_invocation_id) gid: vec3<u32>) {
     }
     dpre[row + j] = d * der;
     dpre[TB * GH + row + j] = d * der;
+  }
+}
+
+@compute @workgroup_size(WORKGROUP)
+fn backward_step(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let id = gid.x;
+  let quads = (B + EX - 1u) / EX;
+  if (id >= quads * H) {
+    return;
+  }
+  let q = id / H;
+  let j = id % H;
+  let GH = G * H;
+  // W_hhᵀ dhp_{t_next} for four examples at once: each W_hh element loaded once.
+  var rec = vec4(0.0);
+  if (step.flow == 1u && HAS_WHH) {
+    let base = TB * GH + step.t_next * B * GH;   // dhp rows of step t_next
+    let r0 = base + min(EX * q, B - 1u) * GH;
+    let r1 = base + min(EX * q + 1u, B - 1u) * GH;
+    let r2 = base + min(EX * q + 2u, B - 1u) * GH;
+    let r3 = base + min(EX * q + 3u, B - 1u) * GH;
+    for (var r = 0u; r < GH; r++) {
+      rec += params[W_HH_AT + r * H + j] * vec4(dpre[r0 + r], dpre[r1 + r], dpre[r2 + r], dpre[r3 + r]);
+    }
+  }
+  for (var e = 0u; e < EX; e++) {
+    let b = EX * q + e;
+    if (b < B) {
+      backward_cell(b, j, rec[e]);
+    }
   }
 }
 

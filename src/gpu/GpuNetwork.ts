@@ -49,6 +49,8 @@ interface DirBuffers {
 
 const CELL_CODE = { rnn_tanh: 0, rnn_relu: 1, lstm: 2, gru: 3 } as const;
 const UNIFORM_STRIDE = 256; // minUniformBufferOffsetAlignment
+/** Examples each recurrent-step invocation handles (EX in recurrent.wgsl). */
+const EXAMPLES_PER_INVOCATION = 4;
 
 /** One recorded dispatch. */
 type Op = (pass: GPUComputePassEncoder) => void;
@@ -192,7 +194,7 @@ export class GpuNetwork {
             0: this.params, 2: db.xp, 3: step(q),
             4: db.hAll, 5: db.cAll, 6: db.gates, 7: db.hpN, 8: out,
           });
-          forwardOps.push((pass) => fwd.encode(pass, bg, groupsFor(B * H)));
+          forwardOps.push((pass) => fwd.encode(pass, bg, groupsFor(Math.ceil(B / EXAMPLES_PER_INVOCATION) * H)));
           if (headStep && fbForward && q < T - 1) {
             const hb = headStep.bind({ a: out, b: this.params, c: this.y, bias: this.params }, { a: q * B * H, b: at('head.weight'), c: q * B * O, bias: at('head.bias') });
             const fbg = fbForward.bind(`step ${q}`, { 0: this.y, 1: this.targets, 2: fb!, 3: step(q) });
@@ -218,7 +220,7 @@ export class GpuNetwork {
             0: this.params, 3: step(q), 4: db.hAll, 5: db.cAll, 6: db.gates, 7: db.hpN,
             9: dOut, 10: db.dstate, 11: db.dpre,
           });
-          ops.push((pass) => bwd.encode(pass, bg, groupsFor(B * H)));
+          ops.push((pass) => bwd.encode(pass, bg, groupsFor(Math.ceil(B / EXAMPLES_PER_INVOCATION) * H)));
         }
         const wih = matmul({ M: GH, N: inSize, K: TB, transA: true, transB: false });
         const whh = matmul({ M: GH, N: H, K: TB, transA: true, transB: false });

@@ -74,4 +74,11 @@ describe('GPU network vs reference', () => {
           gpuTest(`${cell} ${label} ${loss} sequence ${window ? `k=${window}` : 'full'} B=2 T=5 H=4`, () =>
             expectParity({ cell, numLayers: 1, bidirectional: false, loss, outputMode: 'sequence', T: 5, H: 4, outputFeedback }, window));
         }
+
+  // Recurrent steps run four examples per invocation: batches of several groups, full and partial.
+  for (const cell of CELL_TYPES)
+    for (const B of [6, 8]) {
+      gpuTest(`${cell} L=1 bi cross_entropy sequence k=2 B=${B} T=4 H=5 (examples in groups of four)`, () =>
+        expectParity({ cell, numLayers: 1, bidirectional: true, loss: 'cross_entropy', outputMode: 'sequence', B, T: 4, H: 5 }, 2));
+    }
 });

@@ -58,6 +58,26 @@ export default defineConfig(
     },
   },
   {
+    // Tasks: seeded data, metrics and sampling on top of the engine only, so the trainer's worker, tests and UI share them.
+    files: ['src/tasks/**'],
+    rules: {
+      'no-restricted-imports': restrict(
+        ...['gpu', 'train', 'store', 'ui', 'viz', 'cli'].map(layer),
+        react,
+        packages(['zustand'], 'State lives in src/store, not in the tasks.'),
+        packages(['d3', 'd3-*'], 'd3 belongs in src/viz and src/ui.'),
+        packages(['node:*', ...builtinModules], 'Tasks run in browsers and workers too: no Node builtins (the caller loads files).'),
+      ),
+      'no-restricted-globals': [
+        'error',
+        ...bannedGlobals(
+          ['window', 'document', 'navigator', 'self', 'localStorage', 'fetch'],
+          'Tasks are pure functions of settings, seed and file contents: no DOM, browser globals or fetching.',
+        ),
+      ],
+    },
+  },
+  {
     files: ['src/gpu/**'],
     rules: { 'no-restricted-imports': restrict(...['train', 'store', 'ui'].map(layer), react) },
   },

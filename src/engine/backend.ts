@@ -85,6 +85,11 @@ export interface TrainingBackend {
   setStateful(on: boolean): void;
   /** Back to the zero state (a new pass over the stream). */
   resetState(): void;
+  /**
+   * Dropout p between stacked layers during training (0: none); training step n after this
+   * call draws its mask with seed (seed + n) mod 2³², the same on every backend.
+   */
+  setDropout(p: number, seed: number): void;
   /** Frees what the backend holds. */
   dispose(): void;
 }

@@ -6,6 +6,7 @@
 import type { ExampleTrace, GradEvaluation, StepMetrics, TrainingBackend } from './backend.ts';
 import { batchDims, type Batch } from './batch.ts';
 import { gateCount, type ModelConfig } from './model.ts';
+import { checkDropout } from './dropout.ts';
 import { lossAndGrads, type GradResult, type RecurrentState } from './network.ts';
 import { checkOptimizer, createOptimizerState, optimizerStep, type OptimizerConfig, type OptimizerState } from './optimizer.ts';
 import { paramLayout, type ParamLayout } from './paramLayout.ts';
@@ -23,6 +24,7 @@ export class CpuBackend implements TrainingBackend {
   private state: OptimizerState;
   private window: number | undefined;
   private stateful = false;
+  private dropout = { p: 0, seed: 0, step: 0 };
   /** The state the next training step starts from, when stateful. */
   private carried: RecurrentState | undefined;
   private last: StepMetrics | null = null;
@@ -71,7 +73,10 @@ export class CpuBackend implements TrainingBackend {
   }
 
   trainStep(batch: Batch): void {
-    const r = lossAndGrads(this.config, this.params, batch, { bpttWindow: this.window, initialState: this.stateful ? this.carried : undefined });
+    const { p, seed, step } = this.dropout;
+    this.dropout.step++;
+    const dropout = p > 0 ? { p, seed: (seed + step) >>> 0 } : undefined;
+    const r = lossAndGrads(this.config, this.params, batch, { bpttWindow: this.window, initialState: this.stateful ? this.carried : undefined, dropout });
     if (this.stateful) this.carried = r.finalState;
     for (const slot of this.layout.slots) this.flatGrads.set(r.grads.get(slot.name)!.data, slot.offset);
     const report = optimizerStep(this.optimizer, this.state, this.flat, this.flatGrads);
@@ -116,6 +121,11 @@ export class CpuBackend implements TrainingBackend {
 
   resetState(): void {
     this.carried = undefined;
+  }
+
+  setDropout(p: number, seed: number): void {
+    checkDropout({ p, seed });
+    this.dropout = { p, seed, step: 0 };
   }
 
   dispose(): void {}

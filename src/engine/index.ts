@@ -10,3 +10,4 @@ export * from './paramLayout.ts';
 export * from './optimizer.ts';
 export * from './backend.ts';
 export * from './cpuBackend.ts';
+export * from './dropout.ts';

@@ -23,6 +23,7 @@
  */
 import { batchDims, type Batch } from './batch.ts';
 import { cellBackward, cellForward, cellSpec } from './cells.ts';
+import { checkDropout, dropoutScale, type Dropout } from './dropout.ts';
 import { jordanRun } from './jordan.ts';
 import { addMatTVec, addOuter, affine } from './linalg.ts';
 import { lossWithGradient } from './loss.ts';
@@ -44,6 +45,8 @@ export interface RunOptions {
    * previous window of a stream ("stateful" training). No gradient flows into it (it is detached).
    */
   initialState?: RecurrentState;
+  /** Dropout on every layer's output but the last (training only). */
+  dropout?: Dropout;
 }
 
 /** What one (layer, direction) computed, indexed by time t = 0..T-1 whatever the direction. */
@@ -116,6 +119,7 @@ interface ForwardCache {
   dy: Float64Array;
   /** The state the first processed step started from, if not zero. */
   initial?: RecurrentState;
+  dropout?: Dropout;
 }
 
 /** Runs the network forward and returns the loss, outputs and per-step traces. */
@@ -126,7 +130,7 @@ export function forward(config: ModelConfig, params: TensorMap, batch: Batch, op
     const r = jordanRun(config, params, batch, false, k);
     return { loss: r.loss, outputs: r.outputs, traces: [{ layer: 0, dir: 0, gates: r.h, h: r.h, c: null }], finalState: lastState(config, [r.h], null, batchDims(batch)) };
   }
-  const cache = runForward(config, params, batch, opts.initialState);
+  const cache = runForward(config, params, batch, opts.initialState, opts.dropout);
   return { loss: cache.loss, outputs: outputsOf(config, batch, cache), traces: cache.layers.flatMap((l) => l.dirs.map(traceOf)), finalState: finalStateOf(config, cache) };
 }
 
@@ -141,7 +145,7 @@ export function lossAndGrads(config: ModelConfig, params: TensorMap, batch: Batc
     const trace = { layer: 0, dir: 0, gates: r.h, h: r.h, c: null, dh: r.dh!, dc: null, dhNorm: stepNorms(r.dh!, T, B * config.hiddenSize), dcNorm: null };
     return { loss: r.loss, outputs: r.outputs, traces: [trace], grads: r.grads!, finalState: lastState(config, [r.h], null, batchDims(batch)) };
   }
-  const cache = runForward(config, params, batch, opts.initialState);
+  const cache = runForward(config, params, batch, opts.initialState, opts.dropout);
   const grads: TensorMap = new Map(paramSpecs(config).map((s) => [s.name, zeros(s.shape)]));
   const traces = runBackward(config, params, batch, cache, grads, k);
   return { loss: cache.loss, outputs: outputsOf(config, batch, cache), traces, grads, finalState: finalStateOf(config, cache) };
@@ -246,9 +250,10 @@ function headSource(batch: Batch, B: number, T: number, n: number): number {
   return (n % T) * B + b; // n = b*T + t
 }
 
-function runForward(config: ModelConfig, params: TensorMap, batch: Batch, initial?: RecurrentState): ForwardCache {
+function runForward(config: ModelConfig, params: TensorMap, batch: Batch, initial?: RecurrentState, dropout?: Dropout): ForwardCache {
   const { B, T } = batchDims(batch);
   if (initial) checkState(config, initial, B);
+  if (dropout) checkDropout(dropout);
   const H = config.hiddenSize;
   const GH = gateCount(config) * H;
   const D = directions(config);
@@ -296,6 +301,8 @@ function runForward(config: ModelConfig, params: TensorMap, batch: Batch, initia
       }
       dirs.push(dc);
     }
+    // Dropout between layers: the next layer reads a masked copy; h_t in the traces stays as computed.
+    if (dropout && dropout.p > 0 && l < config.numLayers - 1) for (let i = 0; i < out.length; i++) out[i] *= dropoutScale(dropout, l, i);
     layers.push({ input, inSize, dirs });
     input = out;
   }
@@ -308,7 +315,7 @@ function runForward(config: ModelConfig, params: TensorMap, batch: Batch, initia
   const y = new Float64Array(N * O);
   for (let n = 0; n < N; n++) affine(row(y, n, O), W, row(input, headSource(batch, B, T, n), DH), bias, O, DH);
   const { loss, dy } = lossWithGradient(batch.loss, y, batch.targets.data, N, O);
-  return { B, T, layers, top: input, y, loss, dy, initial };
+  return { B, T, layers, top: input, y, loss, dy, initial, dropout };
 }
 
 function runBackward(config: ModelConfig, params: TensorMap, batch: Batch, cache: ForwardCache, grads: TensorMap, k: number): LayerGradTrace[] {
@@ -341,6 +348,9 @@ function runBackward(config: ModelConfig, params: TensorMap, batch: Batch, cache
   const dcPrev = new Float64Array(H);
   for (let l = config.numLayers - 1; l >= 0; l--) {
     const { input, inSize, dirs } = cache.layers[l];
+    // The gradient reaching this layer's output passes the dropout mask the forward applied.
+    const drop = cache.dropout;
+    if (drop && drop.p > 0 && l < config.numLayers - 1) for (let i = 0; i < dOut.length; i++) dOut[i] *= dropoutScale(drop, l, i);
     const dIn = new Float64Array(T * B * inSize);
     for (const dc of dirs) {
       const d = dc.dir;

@@ -8,6 +8,7 @@
 import type { ExampleTrace, GradEvaluation, StepMetrics, TrainingBackend } from '../engine/backend.ts';
 import type { Batch } from '../engine/batch.ts';
 import type { ModelConfig } from '../engine/model.ts';
+import { checkDropout } from '../engine/dropout.ts';
 import type { OptimizerConfig } from '../engine/optimizer.ts';
 import { unpackParams } from '../engine/paramLayout.ts';
 import type { TensorMap } from '../engine/tensor.ts';
@@ -30,6 +31,7 @@ export class GpuBackend implements TrainingBackend {
   /** (L·D, 2, B, H) the state the next training step starts from, when stateful. */
   private readonly carried: GPUBuffer;
   private stateful = false;
+  private dropout = { p: 0, seed: 0, step: 0 };
   /** Steps submitted; a metric's age is measured against it. */
   private submitted = 0;
   private newestRead = 0;
@@ -52,18 +54,23 @@ export class GpuBackend implements TrainingBackend {
   }
 
   async evaluate(batch: Batch): Promise<GradEvaluation> {
+    this.net.setDropout(null);
     this.net.setBatch(batch);
     this.net.run();
     return this.net.read();
   }
 
   async recordExample(batch: Batch, b: number): Promise<ExampleTrace[]> {
+    this.net.setDropout(null);
     this.net.setBatch(batch);
     this.net.run();
     return this.net.recordExample(b);
   }
 
   trainStep(batch: Batch): void {
+    const { p, seed, step: n } = this.dropout;
+    this.dropout.step++;
+    this.net.setDropout(p > 0 ? { p, seed: (seed + n) >>> 0 } : null);
     this.net.setBatch(batch);
     const encoder = this.device.createCommandEncoder({ label: 'train step' });
     this.net.encodeLoadState(encoder, this.stateful ? this.carried : null);
@@ -125,6 +132,11 @@ export class GpuBackend implements TrainingBackend {
   setStateful(on: boolean): void {
     this.stateful = on;
     this.resetState();
+  }
+
+  setDropout(p: number, seed: number): void {
+    checkDropout({ p, seed });
+    this.dropout = { p, seed, step: 0 };
   }
 
   resetState(): void {

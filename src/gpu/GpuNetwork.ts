@@ -11,12 +11,14 @@
  * The head and the loss read rows (t, b) of the top layer; `last` reads only t = T-1.
  */
 import type { ExampleTrace, GradEvaluation } from '../engine/backend.ts';
+import { checkDropout, dropThreshold, type Dropout } from '../engine/dropout.ts';
 import { batchDims, type Batch } from '../engine/batch.ts';
 import { cellSpec } from '../engine/cells.ts';
 import { directions, gateCount, layerSuffix, peepholeGates, type LossKind, type ModelConfig, type OutputMode } from '../engine/model.ts';
 import { packParams, paramLayout, unpackParams, type ParamLayout } from '../engine/paramLayout.ts';
 import type { Tensor, TensorMap } from '../engine/tensor.ts';
 import diagnosticsSource from '../../shaders/diagnostics.wgsl?raw';
+import dropoutSource from '../../shaders/dropout.wgsl?raw';
 import embeddingSource from '../../shaders/embedding.wgsl?raw';
 import feedbackSource from '../../shaders/feedback.wgsl?raw';
 import lossSource from '../../shaders/loss.wgsl?raw';
@@ -75,6 +77,8 @@ export class GpuNetwork {
   private readonly targets: GPUBuffer; // (N, O) or (N)
   private readonly y: GPUBuffer; // (N, O)
   private readonly N: number;
+  /** Dropout uniform: seed, threshold, scale, on (0 until setDropout). */
+  private readonly dropoutUniform: GPUBuffer;
 
   constructor(
     private readonly device: GPUDevice,
@@ -135,6 +139,7 @@ export class GpuNetwork {
     const fbForward = jordan && new Kernel(device, 'feedback forward', feedbackSource, 'feedback_forward', fbConstants);
     const fbBackward = jordan && new Kernel(device, 'feedback backward', feedbackSource, 'feedback_backward', fbConstants);
 
+    this.dropoutUniform = device.createBuffer({ label: 'dropout', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     const forwardOps: Op[] = [];
     const backwardOps: Op[][] = []; // per layer, run top-down
     const dX0 = config.embedding ? buf('dx0 (T, B, I)', size.once.dx0) : null;
@@ -153,6 +158,12 @@ export class GpuNetwork {
       const out = buf(`layer ${l} out (T, B, D*H)`, size.perLayer.out);
       const dOut = buf(`layer ${l} d_out (T, B, D*H)`, size.perLayer.dOut);
       const ops: Op[] = [];
+      // Dropout on this layer's output (not the top layer's), and on the gradient reaching it first thing in backward.
+      const drop = l < config.numLayers - 1 ? new Kernel(device, `dropout after layer ${l}`, dropoutSource, 'main', { N: TB * DH, LAYER: l }) : null;
+      if (drop) {
+        const bg = drop.bind('gradient', { 0: dOut, 1: this.dropoutUniform });
+        ops.push((pass) => drop.encode(pass, bg, groupsFor(TB * DH)));
+      }
       for (let d = 0; d < D; d++) {
         const s = layerSuffix(l, d);
         const name = `${config.cell} ${s}`;
@@ -258,6 +269,10 @@ export class GpuNetwork {
           ops.push((pass) => dx.encode(pass, dxB));
         }
       }
+      if (drop) {
+        const bg = drop.bind('output', { 0: out, 1: this.dropoutUniform });
+        forwardOps.push((pass) => drop.encode(pass, bg, groupsFor(TB * DH)));
+      }
       backwardOps.push(ops);
       layerOuts.push(out);
       layerDOuts.push(dOut);
@@ -322,6 +337,18 @@ export class GpuNetwork {
     }
   }
 
+  /** Dropout for the following passes (null: none, as in evaluation). */
+  setDropout(d: Dropout | null): void {
+    if (d) checkDropout(d);
+    const data = new ArrayBuffer(16);
+    const u32 = new Uint32Array(data);
+    u32[0] = d?.seed ?? 0;
+    u32[1] = d ? dropThreshold(d.p) : 0;
+    new Float32Array(data)[2] = d ? 1 / (1 - d.p) : 1;
+    u32[3] = d && d.p > 0 ? 1 : 0;
+    this.device.queue.writeBuffer(this.dropoutUniform, 0, data);
+  }
+
   /** Uploads parameters (float64 -> float32). */
   setParams(params: TensorMap): void {
     this.device.queue.writeBuffer(this.params, 0, packParams(this.layout, params));
@@ -339,7 +366,7 @@ export class GpuNetwork {
     q.writeBuffer(this.targets, 0, new Float32Array(targets));
   }
 
-  /** Dispatches in one forward + backward pass: L·D·(2T + 6) + D·(L - 1) + 6, plus D + 2 with an embedding. */
+  /** Dispatches in one forward + backward pass: L·D·(2T + 6) + (D + 2)·(L - 1) + 6, plus D + 2 with an embedding. */
   get dispatchCount(): number {
     return this.ops.length;
   }
@@ -397,7 +424,8 @@ export class GpuNetwork {
   }
 
   /** Uploads parameters and a batch, runs one pass and reads everything back (tests and the CLI; waits for the GPU). */
-  async lossAndGrads(params: TensorMap, batch: Batch, bpttWindow?: number): Promise<GradEvaluation> {
+  async lossAndGrads(params: TensorMap, batch: Batch, bpttWindow?: number, dropout: Dropout | null = null): Promise<GradEvaluation> {
+    this.setDropout(dropout);
     this.setParams(params);
     this.setBatch(batch);
     this.setWindow(bpttWindow ?? this.shape.T);

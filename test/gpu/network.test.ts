@@ -4,18 +4,18 @@
  * {uni, bi} x both losses x both output modes, with full BPTT and a window.
  */
 import { describe, expect } from 'vitest';
-import { CELL_TYPES, lossAndGrads } from '../../src/engine/index.ts';
+import { CELL_TYPES, lossAndGrads, type Dropout } from '../../src/engine/index.ts';
 import { GpuNetwork } from '../../src/gpu/GpuNetwork.ts';
 import { LSTM_LADDER, makeCase, type CaseSpec, normError } from '../engine/helpers.ts';
 import { gpuDevice, gpuTest, withValidation } from './device.ts';
 
-async function expectParity(spec: CaseSpec, window?: number): Promise<void> {
+async function expectParity(spec: CaseSpec, window?: number, dropout?: Dropout): Promise<void> {
   const device = await gpuDevice();
   const c = makeCase(spec);
   const { B = 2, T = 4 } = spec;
-  const ref = lossAndGrads(c.config, c.params, c.batch, { bpttWindow: window });
+  const ref = lossAndGrads(c.config, c.params, c.batch, { bpttWindow: window, dropout });
   const net = await withValidation(device, () => new GpuNetwork(device, c.config, { B, T, loss: spec.loss, outputMode: spec.outputMode }));
-  const gpu = await withValidation(device, () => net.lossAndGrads(c.params, c.batch, window));
+  const gpu = await withValidation(device, () => net.lossAndGrads(c.params, c.batch, window, dropout));
   expect(Math.abs(gpu.loss - ref.loss) / Math.abs(ref.loss), 'loss').toBeLessThan(1e-4);
   expect(gpu.outputs.shape).toEqual(ref.outputs.shape);
   expect(normError(gpu.outputs.data, ref.outputs.data), 'outputs').toBeLessThan(1e-4);
@@ -47,11 +47,11 @@ describe('GPU network vs reference', () => {
   }
 
   for (const [L, D, embedding] of [[1, 1, false], [2, 2, false], [2, 1, true]] as const) {
-    gpuTest(`dispatch count L=${L} D=${D}${embedding ? ' embedding' : ''} T=5: L·D·(2T+6) + D·(L-1) + 6 (+ D + 2 with an embedding)`, async () => {
+    gpuTest(`dispatch count L=${L} D=${D}${embedding ? ' embedding' : ''} T=5: L·D·(2T+6) + (D+2)·(L-1) + 6 (+ D + 2 with an embedding)`, async () => {
       const device = await gpuDevice();
       const c = makeCase({ cell: 'lstm', numLayers: L, bidirectional: D === 2, loss: 'mse', outputMode: 'sequence', T: 5, vocab: embedding ? 4 : undefined });
       const net = new GpuNetwork(device, c.config, { B: 2, T: 5, loss: 'mse', outputMode: 'sequence' });
-      expect(net.dispatchCount).toBe(L * D * (2 * 5 + 6) + D * (L - 1) + 6 + (embedding ? D + 2 : 0));
+      expect(net.dispatchCount).toBe(L * D * (2 * 5 + 6) + (D + 2) * (L - 1) + 6 + (embedding ? D + 2 : 0));
     });
   }
 
@@ -81,4 +81,9 @@ describe('GPU network vs reference', () => {
       gpuTest(`${cell} L=1 bi cross_entropy sequence k=2 B=${B} T=4 H=5 (examples in groups of four)`, () =>
         expectParity({ cell, numLayers: 1, bidirectional: true, loss: 'cross_entropy', outputMode: 'sequence', B, T: 4, H: 5 }, 2));
     }
+
+  for (const cell of CELL_TYPES) {
+    gpuTest(`${cell} L=3 bi mse sequence dropout p=0.4 B=3 T=4 H=5: the same mask as the reference`, () =>
+      expectParity({ cell, numLayers: 3, bidirectional: true, loss: 'mse', outputMode: 'sequence', B: 3, T: 4, H: 5 }, undefined, { p: 0.4, seed: 12345 }));
+  }
 });

@@ -48,17 +48,3 @@ export function symbolInputs(ids: Int32Array, B: number, T: number, V: number, e
   for (let n = 0; n < B * T; n++) data[n * V + ids[n]] = 1;
   return { inputs: { shape: [B, T, V], data } };
 }
-
-/** The (B, T) token ids of a symbolic batch, whichever encoding it uses. */
-export function tokenIds(batch: Batch): Int32Array {
-  if (batch.tokens) return batch.tokens.data;
-  const [B, T, V] = batch.inputs!.shape;
-  const x = batch.inputs!.data;
-  const ids = new Int32Array(B * T);
-  for (let n = 0; n < B * T; n++) {
-    let k = 0;
-    while (k < V && x[n * V + k] !== 1) k++;
-    ids[n] = k;
-  }
-  return ids;
-}

@@ -113,6 +113,7 @@ export const sentimentTask: RecurrentTask = {
     const T = Math.max(...set.examples.map((e) => tokenizeWords(e.text).length));
     const counts = set.labels.map((_, k) => train.filter((e) => e.label === k).length);
     const majority = counts.indexOf(Math.max(...counts));
+    const tied = counts.filter((c) => c === counts[majority]).length > 1;
     const baseline = validation.filter((e) => e.label === majority).length / validation.length;
     return {
       needs: { input: symbolInput(vocabulary, encoding), outputSize: set.labels.length, outputLabels: set.labels, sequenceLength: T },
@@ -125,7 +126,7 @@ export const sentimentTask: RecurrentTask = {
         {
           name: 'accuracy',
           description: 'Fraction of sentences classified correctly (argmax at the last step)',
-          baseline: { value: baseline, description: `always the training set's majority class (${set.labels[majority]}): ${(100 * baseline).toFixed(1)}% of validation sentences` },
+          baseline: { value: baseline, description: `always the training set's majority class (${set.labels[majority]}${tied ? ', the first of tied classes' : ''}): ${(100 * baseline).toFixed(1)}% of validation sentences` },
         },
         allRows,
       ),

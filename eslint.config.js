@@ -38,7 +38,7 @@ export default defineConfig(
     files: ['src/engine/**'],
     rules: {
       'no-restricted-imports': restrict(
-        ...['gpu', 'train', 'store', 'ui', 'viz', 'cli'].map(layer),
+        ...['gpu', 'train', 'store', 'ui', 'viz', 'cli', 'tasks'].map(layer),
         react,
         packages(['zustand'], 'State lives in src/store, not in the engine.'),
         packages(['d3', 'd3-*'], 'd3 belongs in src/viz and src/ui.'),

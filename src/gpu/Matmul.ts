@@ -4,6 +4,7 @@
  * element offsets (keep it and reuse it every step); `encode` records one dispatch.
  */
 import source from '../../shaders/matmul.wgsl?raw';
+import { bindWithOffsets, checkFits } from './buffers.ts';
 import { withCommon } from './shaderSource.ts';
 
 /** Shape and options of one product (fixed per use: they are override constants). */
@@ -88,38 +89,19 @@ export class Matmul {
       throw new Error(`${this.name}: a bias buffer must be given exactly when the spec has bias`);
     }
     const at = { a: 0, b: 0, c: 0, bias: 0, ...offsets };
-    const fits = (key: keyof MatmulBuffers, elements: number) => {
-      const buffer = buffers[key];
-      if (!buffer) return;
-      if (!Number.isInteger(at[key]) || at[key] < 0) throw new Error(`${this.name}: offset of ${key} is ${at[key]}`);
-      if ((at[key] + elements) * 4 > buffer.size) {
-        throw new Error(`${this.name}: ${key} needs ${elements} floats from element ${at[key]}, buffer '${buffer.label}' holds ${buffer.size / 4}`);
-      }
-    };
-    fits('a', M * K);
-    fits('b', K * N);
-    fits('c', M * N);
-    fits('bias', N);
-
-    // Field order of `struct Offsets` in the WGSL.
-    const uniform = this.device.createBuffer({
-      label: `${this.name} offsets a=${at.a} b=${at.b} c=${at.c} bias=${at.bias}`,
-      size: 16,
-      usage: GPUBufferUsage.UNIFORM,
-      mappedAtCreation: true,
-    });
-    new Uint32Array(uniform.getMappedRange()).set([at.a, at.b, at.c, at.bias]);
-    uniform.unmap();
-    this.uniforms.push(uniform);
-
+    checkFits(this.name, 'a', buffers.a, at.a, M * K);
+    checkFits(this.name, 'b', buffers.b, at.b, K * N);
+    checkFits(this.name, 'c', buffers.c, at.c, M * N);
+    if (buffers.bias) checkFits(this.name, 'bias', buffers.bias, at.bias, N);
+    // Bindings a, b, bias, c; offsets in the field order of `struct Offsets` (a, b, c, bias).
     // Without a bias the binding is never read, but the layout still has it: any
     // read-only buffer fills it, and `a` is one (read-only aliases are allowed).
-    const order = [buffers.a, buffers.b, buffers.bias ?? buffers.a, buffers.c, uniform];
-    const bindGroup = this.device.createBindGroup({
-      label: `${this.name} bindings`,
-      layout: this.pipeline.getBindGroupLayout(0),
-      entries: order.map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
+    const { bindGroup, uniform } = bindWithOffsets(
+      this.device, this.pipeline, this.name,
+      [buffers.a, buffers.b, buffers.bias ?? buffers.a, buffers.c],
+      [at.a, at.b, at.c, at.bias],
+    );
+    this.uniforms.push(uniform);
     return { bindGroup };
   }
 

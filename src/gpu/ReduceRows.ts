@@ -4,6 +4,7 @@
  * group once per set of buffers and element offsets; `encode` records one dispatch.
  */
 import source from '../../shaders/reduce_rows.wgsl?raw';
+import { bindWithOffsets, checkFits } from './buffers.ts';
 import { withCommon } from './shaderSource.ts';
 
 /** Shape and options of one reduction (fixed per use: they are override constants). */
@@ -69,33 +70,10 @@ export class ReduceRows {
   bind(buffers: ReduceRowsBuffers, offsets: ReduceRowsOffsets = {}): ReduceRowsBinding {
     const { N, W, stride } = this.spec;
     const at = { a: 0, out: 0, ...offsets };
-    const fits = (key: keyof ReduceRowsBuffers, elements: number) => {
-      const buffer = buffers[key];
-      if (!Number.isInteger(at[key]) || at[key] < 0) throw new Error(`${this.name}: offset of ${key} is ${at[key]}`);
-      if ((at[key] + elements) * 4 > buffer.size) {
-        throw new Error(`${this.name}: ${key} needs ${elements} floats from element ${at[key]}, buffer '${buffer.label}' holds ${buffer.size / 4}`);
-      }
-    };
-    fits('a', (N - 1) * stride + W);
-    fits('out', W);
-
-    // Field order of `struct Offsets` in the WGSL.
-    const uniform = this.device.createBuffer({
-      label: `${this.name} offsets a=${at.a} out=${at.out}`,
-      size: 8,
-      usage: GPUBufferUsage.UNIFORM,
-      mappedAtCreation: true,
-    });
-    new Uint32Array(uniform.getMappedRange()).set([at.a, at.out]);
-    uniform.unmap();
+    checkFits(this.name, 'a', buffers.a, at.a, (N - 1) * stride + W);
+    checkFits(this.name, 'out', buffers.out, at.out, W);
+    const { bindGroup, uniform } = bindWithOffsets(this.device, this.pipeline, this.name, [buffers.a, buffers.out], [at.a, at.out]);
     this.uniforms.push(uniform);
-
-    const order = [buffers.a, buffers.out, uniform];
-    const bindGroup = this.device.createBindGroup({
-      label: `${this.name} bindings`,
-      layout: this.pipeline.getBindGroupLayout(0),
-      entries: order.map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
     return { bindGroup };
   }
 

@@ -32,3 +32,42 @@ export async function readBuffer(device: GPUDevice, source: GPUBuffer): Promise<
   staging.destroy();
   return out;
 }
+
+/**
+ * Throws unless `elements` floats from element `at` fit in `buffer`: a bad offset would
+ * otherwise read or write silently wrong numbers (WebGPU clamps out-of-bounds accesses).
+ */
+export function checkFits(owner: string, operand: string, buffer: GPUBuffer, at: number, elements: number): void {
+  if (!Number.isInteger(at) || at < 0) throw new Error(`${owner}: offset of ${operand} is ${at}`);
+  if ((at + elements) * 4 > buffer.size) {
+    throw new Error(`${owner}: ${operand} needs ${elements} floats from element ${at}, buffer '${buffer.label}' holds ${buffer.size / 4}`);
+  }
+}
+
+/**
+ * For kernels that read their operands at element offsets: a uniform holding `offsets` as u32s
+ * (the field order of the WGSL's `struct Offsets`) and a bind group of `buffers`, in binding
+ * order, followed by that uniform. The caller keeps the uniform to free it.
+ */
+export function bindWithOffsets(
+  device: GPUDevice,
+  pipeline: GPUComputePipeline,
+  label: string,
+  buffers: GPUBuffer[],
+  offsets: number[],
+): { bindGroup: GPUBindGroup; uniform: GPUBuffer } {
+  const uniform = device.createBuffer({
+    label: `${label} offsets ${offsets.join(' ')}`,
+    size: offsets.length * 4,
+    usage: GPUBufferUsage.UNIFORM,
+    mappedAtCreation: true,
+  });
+  new Uint32Array(uniform.getMappedRange()).set(offsets);
+  uniform.unmap();
+  const bindGroup = device.createBindGroup({
+    label: `${label} bindings`,
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [...buffers, uniform].map((buffer, binding) => ({ binding, resource: { buffer } })),
+  });
+  return { bindGroup, uniform };
+}

@@ -173,3 +173,18 @@ describe('reduce_rows kernel vs float64 column sums', () => {
     reduceCase({ N: 3, W: 130, stride: 131, accumulate });
   }
 });
+
+describe('operands that do not fit are refused at bind time', () => {
+  gpuTest('matmul M=4 N=4 K=4: c at offset 1 in a 16-float buffer, a negative offset, a missing bias', async () => {
+    const device = await gpuDevice();
+    const m = new Matmul(device, { M: 4, N: 4, K: 4, transA: false, transB: false, accumulate: false, bias: false });
+    const buf = (label: string) => storageBuffer(device, label, 16);
+    const [a, b, c] = [buf('A'), buf('B'), buf('C')];
+    expect(() => m.bind({ a, b, c }, { c: 1 })).toThrow(/c needs 16 floats from element 1, buffer 'C' holds 16/);
+    expect(() => m.bind({ a, b, c }, { a: -4 })).toThrow(/offset of a is -4/);
+    const withBias = new Matmul(device, { M: 4, N: 4, K: 4, transA: false, transB: false, accumulate: false, bias: true });
+    expect(() => withBias.bind({ a, b, c })).toThrow(/bias buffer/);
+    const r = new ReduceRows(device, { N: 4, W: 4, stride: 4, accumulate: false });
+    expect(() => r.bind({ a, out: storageBuffer(device, 'out', 3) })).toThrow(/out needs 4 floats/);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * The messages between the page (TrainerClient) and the training worker (worker.ts).
+ * Commands carry an id and are answered once, by `done` or `failed` with the same id;
+ * metrics are pushed, batched, at most about every 16 ms while training runs.
+ */
+import type { TrainerConfig } from './config.ts';
+import type { MetricsBatch, ValidationPoint } from './Trainer.ts';
+import type { MetricReference } from '../tasks/index.ts';
+
+/** Which backend to train on: WebGPU when the browser has it (else the CPU), or the CPU. */
+export type BackendChoice = 'auto' | 'cpu';
+
+/** A command for the worker. */
+export type Command =
+  /** Builds a run (task data, weights, backend) from a config; the run starts paused at step 0. */
+  | { type: 'init'; config: TrainerConfig; backend: BackendChoice }
+  /** Trains at full speed until paused. */
+  | { type: 'play' }
+  /** Stops after the step in progress; answered once the GPU is idle and the last metrics posted. */
+  | { type: 'pause' }
+  /** One training step while paused. */
+  | { type: 'step' }
+  /** Back to step 0 with the same config: the same seed gives the same weights and batches. */
+  | { type: 'reset' }
+  /** Applies live settings (optimizer, window, stateful, dropout, validation interval), or answers why a new run is needed. */
+  | { type: 'configure'; config: TrainerConfig }
+  /** One validation pass now. */
+  | { type: 'evaluate' };
+
+/** A command with its id. */
+export type Request = Command & { id: number };
+
+/** What `init` answers: the backend the run got, and the metric it is scored by. */
+export interface RunInfo {
+  backend: 'cpu' | 'webgpu';
+  /** The adapter's name, or "CPU". */
+  name: string;
+  /** Why WebGPU is not used, when the choice was `auto` and the CPU was taken. */
+  cpuReason?: string;
+  metric: { name: string; better: 'higher' | 'lower'; baseline: MetricReference; causalLimit?: MetricReference };
+}
+
+/** The answers, by command. */
+export interface Results {
+  init: RunInfo;
+  play: null;
+  pause: null;
+  step: null;
+  reset: null;
+  /** Empty when applied; otherwise why a new run (`init`) is needed, and nothing was changed. */
+  configure: string[];
+  evaluate: ValidationPoint;
+}
+
+/** A message from the worker. */
+export type Reply =
+  | { type: 'done'; id: number; result: Results[Command['type']] }
+  | { type: 'failed'; id: number; message: string }
+  | { type: 'metrics'; metrics: MetricsBatch; playing: boolean }
+  /** Training stopped on an error outside any command (a step that threw while playing). */
+  | { type: 'error'; message: string };

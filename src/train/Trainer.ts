@@ -8,7 +8,7 @@
  * not sampled); `takeMetrics` hands over everything gathered since the last call, batched.
  * Validation runs on the training backend in slices of the training batch shape (slices.ts).
  */
-import type { StepMetrics, TrainingBackend } from '../engine/backend.ts';
+import type { ExampleTrace, StepMetrics, TrainingBackend } from '../engine/backend.ts';
 import { CpuBackend } from '../engine/cpuBackend.ts';
 import { initParams, type ModelConfig } from '../engine/model.ts';
 import { GpuBackend } from '../gpu/GpuBackend.ts';
@@ -112,7 +112,7 @@ export class Trainer {
 
   /** One training step on trainBatch(stepIndex, B). Does not wait for a GPU. */
   step(): void {
-    if (this.evaluating) throw new Error('a validation pass is running; await evaluate() before stepping');
+    if (this.evaluating) throw new Error('a validation pass or record is running; await it before stepping');
     this.backend.trainStep(this.run.data.trainBatch(this.submitted, this.config.training.batchSize));
     this.submitted++;
     const now = performance.now();
@@ -145,9 +145,7 @@ export class Trainer {
 
   /** Loss and metric on the validation set at the current weights; published too. */
   async evaluate(): Promise<ValidationPoint> {
-    if (this.evaluating) throw new Error('a validation pass is already running');
-    this.evaluating = true;
-    try {
+    return this.exclusively(async () => {
       const { validation, metric } = this.run.data;
       const B = this.config.training.batchSize;
       const N = batchSize(validation);
@@ -163,9 +161,14 @@ export class Trainer {
       const point: ValidationPoint = { step: this.submitted, loss: loss.sum / loss.count, metric: metric.value(score) };
       this.validation.push(point);
       return point;
-    } finally {
-      this.evaluating = false;
-    }
+    });
+  }
+
+  /** The full record (gates, h, c, dL/dh_t, dL/dc_t per layer and direction) of validation example `index`, at the current weights. */
+  async recordExample(index: number): Promise<ExampleTrace[]> {
+    const N = batchSize(this.run.data.validation);
+    if (!(Number.isInteger(index) && index >= 0 && index < N)) throw new RangeError(`validation example ${index} is not in a set of ${N}`);
+    return this.exclusively(() => this.backend.recordExample(sliceBatch(this.run.data.validation, index, 1, this.config.training.batchSize), 0));
   }
 
   /** Everything gathered since the last call. */
@@ -198,6 +201,17 @@ export class Trainer {
   /** Frees the backend. */
   dispose(): void {
     this.backend.dispose();
+  }
+
+  /** Runs a pass that uses the network's buffers (validation, a record); no step or other pass may start meanwhile. */
+  private async exclusively<T>(pass: () => Promise<T>): Promise<T> {
+    if (this.evaluating) throw new Error('a validation pass or record is already running');
+    this.evaluating = true;
+    try {
+      return await pass();
+    } finally {
+      this.evaluating = false;
+    }
   }
 
   /** Applies every live setting (at construction). */

@@ -3,6 +3,7 @@
  * of the worker's answer; metrics arrive through `onMetrics`, batched, without the page
  * asking. The worker is a module worker Vite bundles from worker.ts.
  */
+import type { ExampleTrace } from '../engine/backend.ts';
 import type { OptimizerConfig } from '../engine/optimizer.ts';
 import type { TrainerConfig } from './config.ts';
 import type { BackendChoice, Command, Reply, Request, Results, RunInfo } from './protocol.ts';
@@ -73,6 +74,11 @@ export class TrainerClient {
   /** One validation pass now. */
   evaluate(): Promise<ValidationPoint> {
     return this.send({ type: 'evaluate' });
+  }
+
+  /** The full record (gates, h, c, dL/dh_t, dL/dc_t) of validation example `index` at the current weights. */
+  recordExample(index: number): Promise<ExampleTrace[]> {
+    return this.send({ type: 'record', index });
   }
 
   /** Ends the worker; pending commands are rejected. */

@@ -3,6 +3,7 @@
  * Commands carry an id and are answered once, by `done` or `failed` with the same id;
  * metrics are pushed, batched, at most about every 16 ms while training runs.
  */
+import type { ExampleTrace } from '../engine/backend.ts';
 import type { TrainerConfig } from './config.ts';
 import type { MetricsBatch, ValidationPoint } from './Trainer.ts';
 import type { MetricReference } from '../tasks/index.ts';
@@ -25,7 +26,9 @@ export type Command =
   /** Applies live settings (optimizer, window, stateful, dropout, validation interval), or answers why a new run is needed. */
   | { type: 'configure'; config: TrainerConfig }
   /** One validation pass now. */
-  | { type: 'evaluate' };
+  | { type: 'evaluate' }
+  /** The full record of validation example `index` at the current weights. */
+  | { type: 'record'; index: number };
 
 /** A command with its id. */
 export type Request = Command & { id: number };
@@ -50,6 +53,7 @@ export interface Results {
   /** Empty when applied; otherwise why a new run (`init`) is needed, and nothing was changed. */
   configure: string[];
   evaluate: ValidationPoint;
+  record: ExampleTrace[];
 }
 
 /** A message from the worker. */

@@ -87,6 +87,17 @@ async function stop(): Promise<void> {
   await trainer?.flush();
 }
 
+/** Runs a pass between steps: pauses the loop if it runs, and resumes it after. */
+async function between<T>(pass: (t: Trainer) => Promise<T>): Promise<T> {
+  const wasPlaying = playing;
+  await stop();
+  try {
+    return await pass(current());
+  } finally {
+    if (wasPlaying) start();
+  }
+}
+
 /** Builds a trainer for a config, on the GPU when chosen and available. */
 async function build(config: TrainerConfig, backend: BackendChoice): Promise<RunInfo> {
   trainer?.dispose();
@@ -142,14 +153,14 @@ async function handle(command: Command): Promise<Results[Command['type']]> {
     }
     case 'configure':
       return current().reconfigure(command.config);
-    case 'evaluate': {
-      const wasPlaying = playing;
-      await stop();
-      const point = await current().evaluate();
-      postMetrics();
-      if (wasPlaying) start();
-      return point;
-    }
+    case 'evaluate':
+      return between(async (t) => {
+        const point = await t.evaluate();
+        postMetrics();
+        return point;
+      });
+    case 'record':
+      return between((t) => t.recordExample(command.index));
   }
 }
 

@@ -73,6 +73,20 @@ describe('Trainer', () => {
     expect(point.metric).toBeCloseTo(metricValue(run.data.metric, whole.outputs, run.data.validation), 12);
   });
 
+  test('cpu: the record of validation example 3 matches its record within the whole set (adding T=10)', async () => {
+    const run = prepareRun(config('adding', { T: 10 }, { training: { batchSize: 8 } }));
+    const trainer = new Trainer(run);
+    trainer.step();
+    const record = await trainer.recordExample(3);
+    const whole = await trainer.backend.recordExample(run.data.validation, 3);
+    expect(record).toHaveLength(1);
+    expect(record[0].h).toHaveLength(10 * 16);
+    expect(record[0].h).toEqual(whole[0].h);
+    // dL/dh is of the batch's mean loss: 1/8 of this example's gradient here, 1/256 in the whole set.
+    record[0].dh.forEach((d, i) => expect(d).toBeCloseTo(32 * whole[0].dh[i], 12));
+    await expect(trainer.recordExample(256)).rejects.toThrow(/not in a set of 256/);
+  });
+
   test('live settings apply; the model, batch size, seed and optimizer kind ask for a new run', () => {
     const cfg = config('adding', { T: 10 }, { training: { batchSize: 8 } });
     const trainer = new Trainer(prepareRun(cfg));
@@ -100,6 +114,11 @@ describe('tasks beat their baselines', () => {
   test('cpu: adding T=50: an LSTM (H=16) beats the mean-prediction MSE by 10x in 600 steps (seed 1)', async () => {
     const { point, baseline } = await trainAndValidate(config('adding', { T: 50 }, { seed: 1, optimizer: { lr: 0.02 } }), 600, false);
     expect(point.metric).toBeLessThan(baseline / 10);
+  });
+
+  test('cpu: Reber (T=30): long-range accuracy above 0.8 in 500 steps (seed 1)', async () => {
+    const { point } = await trainAndValidate(config('reber', {}, { seed: 1 }), 500, false);
+    expect(point.metric).toBeGreaterThan(0.8);
   });
 
   gpuTest('time series (sines, T=50): next-value MSE under half of persistence in 150 steps', async () => {

@@ -38,7 +38,7 @@ test('the long-task observer sees a deliberate 80 ms task on the main thread', a
   expect(seen.length).toBeGreaterThan(0);
 });
 
-test('worker: 3 s at full speed with no main-thread task over 50 ms; pause, step, reset and live settings work', async () => {
+test('worker: 3 s at full speed with no main-thread task over 50 ms; pause, step, reset, a record and live settings work', async () => {
   const client = new TrainerClient();
   const received: { metrics: MetricsBatch; playing: boolean }[] = [];
   client.onMetrics = (metrics, playing) => received.push({ metrics, playing });
@@ -77,6 +77,9 @@ test('worker: 3 s at full speed with no main-thread task over 50 ms; pause, step
     await client.step();
     expect(last().stepsSubmitted).toBe(1);
     expect(last().train.at(-1)!.loss).toBeCloseTo(train[0].loss, 6);
+
+    const record = await client.recordExample(0);
+    expect(record[0].h).toHaveLength(20 * 16);
 
     // Optimizer numbers apply live; the batch size needs a new run.
     expect(await client.setOptimizer({ ...CONFIG.training.optimizer, lr: 0.001 })).toEqual([]);

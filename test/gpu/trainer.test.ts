@@ -63,6 +63,21 @@ describe('Trainer', () => {
     expect(new Set(a).size).toBe(20);
   });
 
+  gpuTest('webgpu follows the cpu loss curve within float32 tolerance (gru L=2, char model T=8, 20 steps)', async () => {
+    const cfg = config('char-model', { T: 8 }, { model: { cell: 'gru', numLayers: 2, hiddenSize: 8 }, training: { batchSize: 4 } });
+    const curve = async (trainer: Trainer) => {
+      const losses: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        trainer.step();
+        losses.push((await trainer.flush())!.loss);
+      }
+      return losses;
+    };
+    const cpu = await curve(new Trainer(prepareRun(cfg, FILES)));
+    const gpu = await curve(new Trainer(prepareRun(cfg, FILES), { device: await gpuDevice(), name: 'test adapter' }));
+    gpu.forEach((loss, i) => expect(Math.abs(loss - cpu[i]) / cpu[i], `step ${i + 1}`).toBeLessThan(1e-4));
+  });
+
   test('cpu: validation in slices of B=24 (the last one padded) gives the loss and metric of the whole set (adding T=10)', async () => {
     const run = prepareRun(config('adding', { T: 10 }, { training: { batchSize: 24 } }));
     const trainer = new Trainer(run);

@@ -89,3 +89,20 @@ test('worker: 3 s at full speed with no main-thread task over 50 ms; pause, step
     client.terminate();
   }
 }, 30_000);
+
+test('worker on the CPU backend (chosen): steps and metrics as on WebGPU', async () => {
+  const client = new TrainerClient();
+  const received: MetricsBatch[] = [];
+  client.onMetrics = (metrics) => received.push(metrics);
+  try {
+    const info = await client.init(CONFIG, 'cpu');
+    expect([info.backend, info.cpuReason]).toEqual(['cpu', 'the CPU was chosen']);
+    expect(info.metric.baseline.value).toBeCloseTo(1 / 6, 12);
+    await client.step();
+    await client.step();
+    expect(received.flatMap((m) => m.train).map((p) => p.step)).toEqual([1, 2]);
+    expect((await client.evaluate()).step).toBe(2);
+  } finally {
+    client.terminate();
+  }
+});

@@ -29,6 +29,15 @@ export interface ValidationPoint {
   metric: number;
 }
 
+/** What a task's metric is, without its functions (so it can be posted from a worker). */
+export interface MetricInfo {
+  name: string;
+  better: 'higher' | 'lower';
+  baseline: MetricReference;
+  /** The best a unidirectional model can score, where the task needs the future. */
+  causalLimit?: MetricReference;
+}
+
 /** Everything gathered since the last `takeMetrics`. */
 export interface MetricsBatch {
   train: TrainPoint[];
@@ -76,7 +85,8 @@ export class Trainer {
   private config: TrainerConfig;
   private submitted = 0;
   private lastPublished = 0;
-  private evaluating = false;
+  /** A validation pass or record is using the network's buffers. */
+  private busy = false;
   private train: TrainPoint[] = [];
   private validation: ValidationPoint[] = [];
   /** Wall-clock times (ms) of the latest steps, for steps per second. */
@@ -105,14 +115,14 @@ export class Trainer {
   }
 
   /** The task's metric: name, direction, baseline and (where the task needs the future) the causal limit. */
-  get metric(): { name: string; better: 'higher' | 'lower'; baseline: MetricReference; causalLimit?: MetricReference } {
+  get metric(): MetricInfo {
     const { name, better, baseline, causalLimit } = this.run.data.metric;
     return { name, better, baseline, causalLimit };
   }
 
   /** One training step on trainBatch(stepIndex, B). Does not wait for a GPU. */
   step(): void {
-    if (this.evaluating) throw new Error('a validation pass or record is running; await it before stepping');
+    if (this.busy) throw new Error('a validation pass or record is running; await it before stepping');
     this.backend.trainStep(this.run.data.trainBatch(this.submitted, this.config.training.batchSize));
     this.submitted++;
     const now = performance.now();
@@ -205,12 +215,12 @@ export class Trainer {
 
   /** Runs a pass that uses the network's buffers (validation, a record); no step or other pass may start meanwhile. */
   private async exclusively<T>(pass: () => Promise<T>): Promise<T> {
-    if (this.evaluating) throw new Error('a validation pass or record is already running');
-    this.evaluating = true;
+    if (this.busy) throw new Error('a validation pass or record is already running');
+    this.busy = true;
     try {
       return await pass();
     } finally {
-      this.evaluating = false;
+      this.busy = false;
     }
   }
 

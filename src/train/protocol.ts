@@ -5,8 +5,7 @@
  */
 import type { ExampleTrace } from '../engine/backend.ts';
 import type { TrainerConfig } from './config.ts';
-import type { MetricsBatch, ValidationPoint } from './Trainer.ts';
-import type { MetricReference } from '../tasks/index.ts';
+import type { MetricInfo, MetricsBatch, ValidationPoint } from './Trainer.ts';
 
 /** Which backend to train on: WebGPU when the browser has it (else the CPU), or the CPU. */
 export type BackendChoice = 'auto' | 'cpu';
@@ -40,7 +39,7 @@ export interface RunInfo {
   name: string;
   /** Why WebGPU is not used, when the choice was `auto` and the CPU was taken. */
   cpuReason?: string;
-  metric: { name: string; better: 'higher' | 'lower'; baseline: MetricReference; causalLimit?: MetricReference };
+  metric: MetricInfo;
 }
 
 /** The answers, by command. */

@@ -102,6 +102,19 @@ describe('Trainer', () => {
     await expect(trainer.recordExample(256)).rejects.toThrow(/not in a set of 256/);
   });
 
+  test('cpu: stateful training on contiguous windows carries the state: step 1 as without, step 2 not (char model T=8)', () => {
+    const losses = (stateful: boolean) => {
+      const trainer = new Trainer(prepareRun(config('char-model', { T: 8, batching: 'contiguous' }, { model: { hiddenSize: 8 }, training: { batchSize: 4, stateful } }), FILES));
+      return [0, 1].map(() => {
+        trainer.step();
+        return trainer.backend.latestMetrics()!.loss;
+      });
+    };
+    const [carried, fresh] = [losses(true), losses(false)];
+    expect(carried[0]).toBe(fresh[0]);
+    expect(carried[1]).not.toBe(fresh[1]);
+  });
+
   test('live settings apply; the model, batch size, seed and optimizer kind ask for a new run', () => {
     const cfg = config('adding', { T: 10 }, { training: { batchSize: 8 } });
     const trainer = new Trainer(prepareRun(cfg));

@@ -17,6 +17,11 @@ export function createTrainingWorker(): Worker {
   return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'rnn-playground trainer' });
 }
 
+/** Where public/ is served, as an absolute URL: the app's base resolved against this page. */
+function publicBase(): string {
+  return new URL(import.meta.env.BASE_URL, globalThis.location.href).href;
+}
+
 /** Runs a Trainer in a worker. */
 export class TrainerClient {
   /** Called with every metrics batch the worker posts, and whether it is still playing. */
@@ -33,7 +38,7 @@ export class TrainerClient {
 
   /** Builds a run from a config (paused at step 0) and says which backend it got. */
   async init(config: TrainerConfig, backend: BackendChoice = 'auto'): Promise<RunInfo> {
-    const info = await this.send({ type: 'init', config, backend });
+    const info = await this.send({ type: 'init', config, backend, filesBase: publicBase() });
     this.config = config;
     return info;
   }

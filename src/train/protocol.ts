@@ -13,7 +13,13 @@ export type BackendChoice = 'auto' | 'cpu';
 /** A command for the worker. */
 export type Command =
   /** Builds a run (task data, weights, backend) from a config; the run starts paused at step 0. */
-  | { type: 'init'; config: TrainerConfig; backend: BackendChoice }
+  | {
+      type: 'init';
+      config: TrainerConfig;
+      backend: BackendChoice;
+      /** Absolute URL of public/ as the page sees it (a worker resolves relative URLs against its own script). */
+      filesBase: string;
+    }
   /** Trains at full speed until paused. */
   | { type: 'play' }
   /** Stops after the step in progress; answered once the GPU is idle and the last metrics posted. */

@@ -47,11 +47,11 @@ function postMetrics(): void {
   scope.postMessage({ type: 'metrics', metrics: trainer.takeMetrics(), playing });
 }
 
-/** The files a task reads, fetched from public/. */
-async function loadFiles(paths: readonly string[]): Promise<TaskFiles> {
+/** The files a task reads, fetched from public/ at `base`. */
+async function loadFiles(paths: readonly string[], base: string): Promise<TaskFiles> {
   const entries = await Promise.all(
     paths.map(async (path) => {
-      const response = await fetch(`${import.meta.env.BASE_URL}${path}`);
+      const response = await fetch(new URL(path, base));
       if (!response.ok) throw new Error(`could not load ${path}: HTTP ${response.status}`);
       return [path, await response.text()] as const;
     }),
@@ -99,12 +99,12 @@ async function between<T>(pass: (t: Trainer) => Promise<T>): Promise<T> {
 }
 
 /** Builds a trainer for a config, on the GPU when chosen and available. */
-async function build(config: TrainerConfig, backend: BackendChoice): Promise<RunInfo> {
+async function build(config: TrainerConfig, backend: BackendChoice, filesBase: string): Promise<RunInfo> {
   trainer?.dispose();
   trainer = null;
   gpu?.device.destroy();
   gpu = null;
-  const run = prepareRun(config, await loadFiles(taskById(config.task.id).info.files));
+  const run = prepareRun(config, await loadFiles(taskById(config.task.id).info.files, filesBase));
   let cpuReason: string | undefined;
   if (backend === 'auto') {
     const found = await detectBackend(undefined, (adapter) => requestDeviceFor(adapter, [{ config: run.model, shape: run.shape }]));
@@ -128,7 +128,7 @@ async function handle(command: Command): Promise<Results[Command['type']]> {
   switch (command.type) {
     case 'init':
       await stop();
-      return build(command.config, command.backend);
+      return build(command.config, command.backend, command.filesBase);
     case 'play':
       start();
       return null;

@@ -115,6 +115,19 @@ describe('Trainer', () => {
     expect(carried[1]).not.toBe(fresh[1]);
   });
 
+  test('cpu: dropout between stacked layers changes the training loss and repeats with the seed (lstm L=2, adding T=10)', () => {
+    const losses = (dropout: number) => {
+      const trainer = new Trainer(prepareRun(config('adding', { T: 10 }, { model: { numLayers: 2 }, training: { batchSize: 8, dropout } })));
+      return [0, 1, 2].map(() => {
+        trainer.step();
+        return trainer.backend.latestMetrics()!.loss;
+      });
+    };
+    expect(losses(0.5)[0]).not.toBe(losses(0)[0]);
+    expect(losses(0)).toEqual(losses(0));
+    expect(losses(0.5)).toEqual(losses(0.5));
+  });
+
   test('live settings apply; the model, batch size, seed and optimizer kind ask for a new run', () => {
     const cfg = config('adding', { T: 10 }, { training: { batchSize: 8 } });
     const trainer = new Trainer(prepareRun(cfg));
@@ -147,6 +160,12 @@ describe('tasks beat their baselines', () => {
   test('cpu: Reber (T=30): long-range accuracy above 0.8 in 500 steps (seed 1)', async () => {
     const { point } = await trainAndValidate(config('reber', {}, { seed: 1 }), 500, false);
     expect(point.metric).toBeGreaterThan(0.8);
+  });
+
+  // The lectures' contrast on the same data, seed and budget: the vanilla RNN's gradient vanishes over ~25 steps and it settles for the mean.
+  test('cpu: adding T=50: a vanilla RNN (tanh, H=16) stays near the mean-prediction MSE in 600 steps (seed 1)', async () => {
+    const { point, baseline } = await trainAndValidate(config('adding', { T: 50 }, { seed: 1, model: { cell: 'rnn_tanh' }, optimizer: { lr: 0.02 } }), 600, false);
+    expect(point.metric).toBeGreaterThan(baseline * 0.8);
   });
 
   gpuTest('time series (sines, T=50): next-value MSE under half of persistence in 150 steps', async () => {

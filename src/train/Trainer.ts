@@ -203,7 +203,8 @@ export class Trainer {
     if (JSON.stringify(before.optimizer) !== JSON.stringify(after.optimizer)) this.backend.setOptimizer(after.optimizer);
     if (before.window !== after.window) this.backend.setWindow(after.window ?? this.run.shape.T);
     if (before.stateful !== after.stateful) this.backend.setStateful(after.stateful);
-    if (before.dropout !== after.dropout) this.backend.setDropout(after.dropout, this.config.seed >>> 0);
+    // Step n's mask is drawn with seed + n whenever dropout was switched on, as if it had been on from the start.
+    if (before.dropout !== after.dropout) this.backend.setDropout(after.dropout, (this.config.seed + this.submitted) >>> 0);
     this.config = next;
     return [];
   }

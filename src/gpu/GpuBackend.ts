@@ -146,6 +146,7 @@ export class GpuBackend implements TrainingBackend {
   }
 
   dispose(): void {
+    this.net.destroy();
     this.optimizer.destroy();
     for (const b of this.free) b.destroy();
     this.carried.destroy();

@@ -102,9 +102,9 @@ export class GpuNetwork {
       throw new Error('output feedback needs one layer, unidirectional, sequence output, no embedding');
     }
     const peeps = peepholeGates(config);
-    const buf = (label: string, n: number) => storageBuffer(device, label, n);
+    const buf = (label: string, n: number) => this.own(storageBuffer(device, label, n));
     const matmul = (spec: Omit<MatmulSpec, 'accumulate' | 'bias'> & Partial<MatmulSpec>) =>
-      new Matmul(device, { accumulate: false, bias: false, ...spec });
+      this.own(new Matmul(device, { accumulate: false, bias: false, ...spec }));
     /** Records a matmul or a column sum into a list of ops. */
     const run = (list: Op[], m: Matmul | ReduceRows, b: MatmulBinding | ReduceRowsBinding) =>
       list.push((pass) => (m instanceof Matmul ? m.encode(pass, b as MatmulBinding) : m.encode(pass, b as ReduceRowsBinding)));
@@ -124,7 +124,7 @@ export class GpuNetwork {
     this.N = shape.outputMode === 'last' ? B : TB;
     this.x0 = buf('x0 (T, B, I)', size.once.x0);
     this.tokens = config.embedding
-      ? device.createBuffer({ label: 'tokens (T, B) u32', size: TB * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST })
+      ? this.own(device.createBuffer({ label: 'tokens (T, B) u32', size: TB * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST }))
       : null;
     this.targets = buf(`targets ${shape.loss === 'mse' ? '(N, O)' : '(N) class'}`, size.once.targets);
     this.y = buf('y (N, O)', size.once.y);
@@ -139,7 +139,7 @@ export class GpuNetwork {
     const fbForward = jordan && new Kernel(device, 'feedback forward', feedbackSource, 'feedback_forward', fbConstants);
     const fbBackward = jordan && new Kernel(device, 'feedback backward', feedbackSource, 'feedback_backward', fbConstants);
 
-    this.dropoutUniform = device.createBuffer({ label: 'dropout', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.dropoutUniform = this.own(device.createBuffer({ label: 'dropout', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }));
     const forwardOps: Op[] = [];
     const backwardOps: Op[][] = []; // per layer, run top-down
     const dX0 = config.embedding ? buf('dx0 (T, B, I)', size.once.dx0) : null;
@@ -175,7 +175,7 @@ export class GpuNetwork {
           hpN: buf(`${name} hp_n (T, B, H)`, size.perDir.hpN),
           dstate: buf(`${name} [dh; dc] (2, T, B, H)`, size.perDir.dstate),
           dpre: buf(`${name} [dxp; dhp] (2, T, B, G*H)`, size.perDir.dpre),
-          steps: device.createBuffer({ label: `${name} steps`, size: T * UNIFORM_STRIDE, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
+          steps: this.own(device.createBuffer({ label: `${name} steps`, size: T * UNIFORM_STRIDE, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST })),
         };
         this.dirs.push(db);
         const peepAt = (g: 'i' | 'f' | 'o') => (peeps.includes(g) ? at(`rnn.weight_peephole_${g}_${s}`) : 0);
@@ -235,7 +235,7 @@ export class GpuNetwork {
         }
         const wih = matmul({ M: GH, N: inSize, K: TB, transA: true, transB: false });
         const whh = matmul({ M: GH, N: H, K: TB, transA: true, transB: false });
-        const bias = new ReduceRows(device, { N: TB, W: GH, stride: GH, accumulate: false });
+        const bias = this.own(new ReduceRows(device, { N: TB, W: GH, stride: GH, accumulate: false }));
         const dhpAt = TB * GH; // dhp is the second block of dpre
         const wihB = wih.bind({ a: db.dpre, b: input, c: this.grads }, { c: at(`rnn.weight_ih_${s}`) });
         // h_{t-1} of every step, in time order: slots 0..T-1 forward, 1..T reverse.
@@ -291,7 +291,7 @@ export class GpuNetwork {
     const lossK = new Kernel(device, `${shape.loss} loss`, lossSource, 'main', { LOSS: shape.loss === 'mse' ? 0 : 1, N, O });
     const lossBg = lossK.bind('rows', { 0: this.y, 1: this.targets, 2: dy, 3: lossRow });
     forwardOps.push((pass) => lossK.encode(pass, lossBg, groupsFor(N)));
-    const sum = new ReduceRows(device, { N, W: 1, stride: 1, accumulate: false });
+    const sum = this.own(new ReduceRows(device, { N, W: 1, stride: 1, accumulate: false }));
     run(forwardOps, sum, sum.bind({ a: lossRow, out: this.loss }));
     this.ops.push(...forwardOps);
 
@@ -299,7 +299,7 @@ export class GpuNetwork {
     const headGrads: Op[] = [];
     const dHeadW = matmul({ M: O, N: DH, K: N, transA: true, transB: false });
     run(headGrads, dHeadW, dHeadW.bind({ a: dyTotal, b: top, c: this.grads }, { b: rows, c: at('head.weight') }));
-    const dHeadB = new ReduceRows(device, { N, W: O, stride: O, accumulate: false });
+    const dHeadB = this.own(new ReduceRows(device, { N, W: O, stride: O, accumulate: false }));
     run(headGrads, dHeadB, dHeadB.bind({ a: dyTotal, out: this.grads }, { out: at('head.bias') }));
     if (!jordan) {
       this.ops.push(...headGrads);
@@ -369,6 +369,20 @@ export class GpuNetwork {
   /** Dispatches in one forward + backward pass: L·D·(2T + 6) + (D + 2)·(L - 1) + 6, plus D + 2 with an embedding. */
   get dispatchCount(): number {
     return this.ops.length;
+  }
+
+  /** Everything this network created that holds GPU memory, freed by `destroy`. */
+  private readonly owned: { destroy(): void }[] = [];
+
+  /** Registers something to free with the network. */
+  private own<T extends { destroy(): void }>(resource: T): T {
+    this.owned.push(resource);
+    return resource;
+  }
+
+  /** Frees every buffer (and the matmuls' offset uniforms) this network made. */
+  destroy(): void {
+    for (const r of this.owned.splice(0)) r.destroy();
   }
 
   /** Bytes of a recurrent state buffer: (L·D, 2, B, H), h then c per (layer, direction). */

@@ -86,4 +86,13 @@ describe('GPU network vs reference', () => {
     gpuTest(`${cell} L=3 bi mse sequence dropout p=0.4 B=3 T=4 H=5: the same mask as the reference`, () =>
       expectParity({ cell, numLayers: 3, bidirectional: true, loss: 'mse', outputMode: 'sequence', B: 3, T: 4, H: 5 }, undefined, { p: 0.4, seed: 12345 }));
   }
+
+  gpuTest('destroy frees the network\'s buffers: a pass after it is a validation error naming a destroyed buffer', async () => {
+    const device = await gpuDevice();
+    const c = makeCase({ cell: 'gru', numLayers: 2, bidirectional: false, loss: 'mse', outputMode: 'sequence' });
+    const net = new GpuNetwork(device, c.config, { B: 2, T: 4, loss: 'mse', outputMode: 'sequence' });
+    await withValidation(device, () => net.run());
+    net.destroy();
+    await expect(withValidation(device, () => net.run())).rejects.toThrow(/destroyed/);
+  });
 });

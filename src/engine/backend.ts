@@ -57,6 +57,8 @@ export interface TrainingBackend {
   readonly name: string;
   /** Loss and gradients at the current parameters, without updating them. */
   evaluate(batch: Batch): Promise<GradEvaluation>;
+  /** The head's outputs at the current parameters: forward only, no dropout, from the zero state (validation, sampling). */
+  predict(batch: Batch): Promise<Tensor>;
   /**
    * Runs forward and backward on a batch at the current parameters (no update) and returns
    * example b's record per (layer, direction). Only steps that ask pay for it.

@@ -7,10 +7,10 @@ import type { ExampleTrace, GradEvaluation, StepMetrics, TrainingBackend } from 
 import { batchDims, type Batch } from './batch.ts';
 import { gateCount, type ModelConfig } from './model.ts';
 import { checkDropout } from './dropout.ts';
-import { lossAndGrads, type GradResult, type RecurrentState } from './network.ts';
+import { forward, lossAndGrads, type GradResult, type RecurrentState } from './network.ts';
 import { checkOptimizer, createOptimizerState, optimizerStep, type OptimizerConfig, type OptimizerState } from './optimizer.ts';
 import { paramLayout, type ParamLayout } from './paramLayout.ts';
-import type { TensorMap } from './tensor.ts';
+import type { Tensor, TensorMap } from './tensor.ts';
 
 /** Trains on the CPU with the reference engine. */
 export class CpuBackend implements TrainingBackend {
@@ -47,6 +47,10 @@ export class CpuBackend implements TrainingBackend {
 
   async evaluate(batch: Batch): Promise<GradEvaluation> {
     return this.run(batch);
+  }
+
+  async predict(batch: Batch): Promise<Tensor> {
+    return forward(this.config, this.params, batch).outputs;
   }
 
   async recordExample(batch: Batch, b: number): Promise<ExampleTrace[]> {

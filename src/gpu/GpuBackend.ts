@@ -11,7 +11,7 @@ import type { ModelConfig } from '../engine/model.ts';
 import { checkDropout } from '../engine/dropout.ts';
 import type { OptimizerConfig } from '../engine/optimizer.ts';
 import { unpackParams } from '../engine/paramLayout.ts';
-import type { TensorMap } from '../engine/tensor.ts';
+import type { Tensor, TensorMap } from '../engine/tensor.ts';
 import { readBuffer } from './buffers.ts';
 import { GpuNetwork, type BatchShape } from './GpuNetwork.ts';
 import { decodeStats, Optimizer, STATS_BYTES } from './Optimizer.ts';
@@ -58,6 +58,13 @@ export class GpuBackend implements TrainingBackend {
     this.net.setBatch(batch);
     this.net.run();
     return this.net.read();
+  }
+
+  async predict(batch: Batch): Promise<Tensor> {
+    this.net.setDropout(null);
+    this.net.setBatch(batch);
+    this.net.run(true);
+    return this.net.readOutputs();
   }
 
   async recordExample(batch: Batch, b: number): Promise<ExampleTrace[]> {

@@ -69,8 +69,10 @@ export class GpuNetwork {
   readonly stepNorms: GPUBuffer;
   /** (1) the loss of the last pass. */
   readonly loss: GPUBuffer;
-  /** Dispatches recorded for one forward + backward pass, one dispatch each. */
+  /** Dispatches recorded for one forward + backward pass, one dispatch each; the forward ones first. */
   readonly ops: Op[] = [];
+  /** How many of `ops` are the forward pass (through the loss). */
+  private readonly forwardOpCount: number;
   private readonly dirs: DirBuffers[] = [];
   private readonly x0: GPUBuffer; // (T, B, I)
   private readonly tokens: GPUBuffer | null; // (T, B) u32
@@ -294,6 +296,7 @@ export class GpuNetwork {
     const sum = this.own(new ReduceRows(device, { N, W: 1, stride: 1, accumulate: false }));
     run(forwardOps, sum, sum.bind({ a: lossRow, out: this.loss }));
     this.ops.push(...forwardOps);
+    this.forwardOpCount = forwardOps.length;
 
     // The head's gradients read dL/dy: the loss's, or with Jordan feedback the total, known only after the steps.
     const headGrads: Op[] = [];
@@ -427,12 +430,13 @@ export class GpuNetwork {
     for (const op of this.ops) op(pass);
   }
 
-  /** Submits forward and backward on their own, from the zero state: one submission. */
-  run(): void {
-    const encoder = this.device.createCommandEncoder({ label: 'forward + backward' });
+  /** Submits forward and backward (or, with `forwardOnly`, the forward pass alone) from the zero state: one submission. */
+  run(forwardOnly = false): void {
+    const label = forwardOnly ? 'forward' : 'forward + backward';
+    const encoder = this.device.createCommandEncoder({ label });
     this.encodeLoadState(encoder, null);
-    const pass = encoder.beginComputePass({ label: 'forward + backward' });
-    this.encode(pass);
+    const pass = encoder.beginComputePass({ label });
+    for (const op of forwardOnly ? this.ops.slice(0, this.forwardOpCount) : this.ops) op(pass);
     pass.end();
     this.device.queue.submit([encoder.finish()]);
   }
@@ -449,15 +453,19 @@ export class GpuNetwork {
 
   /** Reads back the last pass's loss, outputs, gradients and step norms (waits for the GPU). */
   async read(): Promise<GradEvaluation> {
-    const { B, T } = this.shape;
-    const O = this.config.outputSize;
-    const y = Float64Array.from(await readBuffer(this.device, this.y)).subarray(0, this.N * O);
-    const outputs: Tensor =
-      this.shape.outputMode === 'last' ? { shape: [B, O], data: y } : { shape: [B, T, O], data: toBatchMajor(y, B, T, O) };
+    const outputs = await this.readOutputs();
     const grads = unpackParams(this.layout, await readBuffer(this.device, this.grads));
     const { dhNorm, dcNorm } = this.decodeStepNorms(await readBuffer(this.device, this.stepNorms));
     const loss = (await readBuffer(this.device, this.loss))[0];
     return { loss, outputs, grads, dhNorm, dcNorm };
+  }
+
+  /** The last pass's head outputs, batch-major: (B, T, O) for `sequence`, (B, O) for `last` (waits for the GPU). */
+  async readOutputs(): Promise<Tensor> {
+    const { B, T } = this.shape;
+    const O = this.config.outputSize;
+    const y = Float64Array.from(await readBuffer(this.device, this.y)).subarray(0, this.N * O);
+    return this.shape.outputMode === 'last' ? { shape: [B, O], data: y } : { shape: [B, T, O], data: toBatchMajor(y, B, T, O) };
   }
 
   /**

@@ -163,7 +163,7 @@ export class Trainer {
       let score = { sum: 0, count: 0 };
       for (let start = 0; start < N; start += B) {
         const count = Math.min(B, N - start);
-        const outputs = firstExamples((await this.backend.evaluate(sliceBatch(validation, start, count, B))).outputs, count);
+        const outputs = firstExamples(await this.backend.predict(sliceBatch(validation, start, count, B)), count);
         const real = sliceBatch(validation, start, count);
         loss = addTallies(loss, lossTally(outputs, real));
         score = addTallies(score, metric.tally(outputs, real));

@@ -4,7 +4,7 @@
  * steps with clipping leave the GPU's weights within 1e-3 of the CPU's.
  */
 import { describe, expect } from 'vitest';
-import { CELL_TYPES, CpuBackend, defaultOptimizer, lossAndGrads, type Batch, type OptimizerConfig, type Tensor, type TrainingBackend } from '../../src/engine/index.ts';
+import { CELL_TYPES, CpuBackend, defaultOptimizer, forward, lossAndGrads, type Batch, type OptimizerConfig, type Tensor, type TrainingBackend } from '../../src/engine/index.ts';
 import { GpuBackend } from '../../src/gpu/GpuBackend.ts';
 import { LSTM_LADDER, makeCase, type Case, type CaseSpec, normError } from '../engine/helpers.ts';
 import { gpuDevice, gpuTest, withValidation } from './device.ts';
@@ -39,6 +39,20 @@ for (const [kind, make] of Object.entries(BACKENDS)) {
       const got = await (await make(c, adam, spec)).evaluate(c.batch);
       expect(Math.abs(got.loss - ref.loss) / ref.loss).toBeLessThan(1e-4);
       for (const [name, g] of ref.grads) expect(normError(got.grads.get(name)!.data, g.data), name).toBeLessThan(1e-3);
+    });
+
+    gpuTest(`${kind} predict: the reference forward outputs (lstm L=3 bi, training dropout on but not applied), weights untouched`, async () => {
+      const spec: CaseSpec = { cell: 'lstm', numLayers: 3, bidirectional: true, loss: 'cross_entropy', outputMode: 'sequence', B: 3 };
+      const c = makeCase(spec);
+      const backend = await make(c, adam, spec);
+      backend.setDropout(0.5, 1);
+      const before = await backend.getParams();
+      const out = await backend.predict(c.batch);
+      const ref = forward(c.config, c.params, c.batch).outputs;
+      expect(out.shape).toEqual(ref.shape);
+      expect(normError(out.data, ref.data)).toBeLessThan(1e-5);
+      const after = await backend.getParams();
+      for (const [name, t] of before) expect(after.get(name)!.data, name).toEqual(t.data);
     });
 
     for (const cell of CELL_TYPES) {

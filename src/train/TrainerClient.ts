@@ -6,6 +6,7 @@
 import type { ExampleTrace } from '../engine/backend.ts';
 import type { OptimizerConfig } from '../engine/optimizer.ts';
 import type { TrainerConfig } from './config.ts';
+import type { InspectRequest, InspectView } from './inspect.ts';
 import type { BackendChoice, Command, Reply, Request, Results, RunInfo } from './protocol.ts';
 import type { MetricsBatch, ValidationPoint } from './Trainer.ts';
 
@@ -84,6 +85,11 @@ export class TrainerClient {
   /** The full record (gates, h, c, dL/dh_t, dL/dc_t) of validation example `index` at the current weights. */
   recordExample(index: number): Promise<ExampleTrace[]> {
     return this.send({ type: 'record', index });
+  }
+
+  /** What a task view shows at the current weights (computed on the CPU engine in the worker, on either backend). */
+  inspect(request: InspectRequest): Promise<InspectView> {
+    return this.send({ type: 'inspect', request });
   }
 
   /** Ends the worker; pending commands are rejected. */

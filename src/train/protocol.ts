@@ -4,7 +4,9 @@
  * metrics are pushed, batched, at most about every 16 ms while training runs.
  */
 import type { ExampleTrace } from '../engine/backend.ts';
+import type { ModelConfig } from '../engine/model.ts';
 import type { TrainerConfig } from './config.ts';
+import type { InspectRequest, InspectView } from './inspect.ts';
 import type { MetricInfo, MetricsBatch, ValidationPoint } from './Trainer.ts';
 
 /** Which backend to train on: WebGPU when the browser has it (else the CPU), or the CPU. */
@@ -33,7 +35,9 @@ export type Command =
   /** One validation pass now. */
   | { type: 'evaluate' }
   /** The full record of validation example `index` at the current weights. */
-  | { type: 'record'; index: number };
+  | { type: 'record'; index: number }
+  /** What a task view shows (an example, sampled text, a sentence word by word) at the current weights, on the CPU engine. */
+  | { type: 'inspect'; request: InspectRequest };
 
 /** A command with its id. */
 export type Request = Command & { id: number };
@@ -46,6 +50,10 @@ export interface RunInfo {
   /** Why WebGPU is not used, when the choice was `auto` and the CPU was taken. */
   cpuReason?: string;
   metric: MetricInfo;
+  /** The model the run trains (sizes from the task's data). */
+  model: ModelConfig;
+  /** Training examples in one pass over a fixed training set; null when every step draws fresh examples. */
+  examplesPerEpoch: number | null;
 }
 
 /** The answers, by command. */
@@ -59,6 +67,7 @@ export interface Results {
   configure: string[];
   evaluate: ValidationPoint;
   record: ExampleTrace[];
+  inspect: InspectView;
 }
 
 /** A message from the worker. */

@@ -7,10 +7,13 @@
  */
 import { detectBackend } from '../gpu/backend.ts';
 import { requestDeviceFor } from '../gpu/limits.ts';
-import { taskById, type TaskFiles } from '../tasks/index.ts';
+import { SHIPPED_TEXT, VALIDATION_FRACTION } from '../tasks/charModel.ts';
+import { codePoints, resolveSettings, taskById, type TaskFiles } from '../tasks/index.ts';
+import { parseSentimentSet, SENTIMENT_FILE, splitSentences } from '../tasks/sentiment.ts';
 import type { TrainerConfig } from './config.ts';
+import { inspect } from './inspect.ts';
 import type { BackendChoice, Command, Reply, Request, Results, RunInfo } from './protocol.ts';
-import { prepareRun, Trainer, type GpuTarget } from './Trainer.ts';
+import { prepareRun, Trainer, type GpuTarget, type PreparedRun } from './Trainer.ts';
 
 /** The worker's global scope, as much of it as this file uses. */
 const scope = self as unknown as { postMessage(message: Reply): void; onmessage: ((event: MessageEvent<Request>) => void) | null };
@@ -59,6 +62,21 @@ async function loadFiles(paths: readonly string[], base: string): Promise<TaskFi
   return new Map(entries);
 }
 
+/**
+ * Training examples in one epoch for the tasks with a fixed training set: the character
+ * model's training text in windows of T, the sentiment sentences; null for generated tasks.
+ */
+function examplesPerEpoch(run: PreparedRun, files: TaskFiles): number | null {
+  if (run.info.id === 'char-model') {
+    const settings = resolveSettings(run.info.settings, run.config.task.settings);
+    const text = settings.source === 'pasted' ? String(settings.text) : (files.get(SHIPPED_TEXT) ?? '');
+    return Math.floor((codePoints(text).length * (1 - VALIDATION_FRACTION)) / run.data.needs.sequenceLength);
+  }
+  const json = files.get(SENTIMENT_FILE);
+  if (run.info.id === 'sentiment' && json !== undefined) return splitSentences(parseSentimentSet(json)).train.length;
+  return null;
+}
+
 /** Trains until `playing` is cleared. */
 async function runLoop(t: Trainer): Promise<void> {
   while (playing) {
@@ -104,7 +122,8 @@ async function build(config: TrainerConfig, backend: BackendChoice, filesBase: s
   trainer = null;
   gpu?.device.destroy();
   gpu = null;
-  const run = prepareRun(config, await loadFiles(taskById(config.task.id).info.files, filesBase));
+  const files = await loadFiles(taskById(config.task.id).info.files, filesBase);
+  const run = prepareRun(config, files);
   let cpuReason: string | undefined;
   if (backend === 'auto') {
     const found = await detectBackend(undefined, (adapter) => requestDeviceFor(adapter, [{ config: run.model, shape: run.shape }]));
@@ -114,7 +133,7 @@ async function build(config: TrainerConfig, backend: BackendChoice, filesBase: s
     cpuReason = 'the CPU was chosen';
   }
   trainer = new Trainer(run, gpu ?? undefined);
-  return { backend: trainer.backend.kind, name: trainer.backend.name, cpuReason, metric: trainer.metric };
+  return { backend: trainer.backend.kind, name: trainer.backend.name, cpuReason, metric: trainer.metric, model: run.model, examplesPerEpoch: examplesPerEpoch(run, files) };
 }
 
 /** The trainer, or an error saying there is none yet. */
@@ -161,6 +180,12 @@ async function handle(command: Command): Promise<Results[Command['type']]> {
       });
     case 'record':
       return between((t) => t.recordExample(command.index));
+    case 'inspect': {
+      // The weights are read between steps; the CPU engine then computes the view from the copy.
+      const t = current();
+      const params = await between((tr) => tr.backend.getParams());
+      return inspect(t.run, params, command.request);
+    }
   }
 }
 

@@ -11,3 +11,4 @@ export * from './optimizer.ts';
 export * from './backend.ts';
 export * from './cpuBackend.ts';
 export * from './dropout.ts';
+export * from './bpttWalk.ts';

@@ -1,0 +1,185 @@
+/**
+ * The session: the page's one training worker (through TrainerClient) and the store, kept
+ * in step. UI actions become worker commands: a run is built on start and whenever a
+ * reset finds settings that need one (or the task or backend changes), live settings go to
+ * the worker as they are edited, and every failure lands in the run slice as a message.
+ * Metrics batches are appended to the run's history as they arrive; the top bar's numbers
+ * are copied from it at most a few times a second.
+ */
+import type { TrainerConfig } from '../train/config.ts';
+import type { InspectRequest, InspectView } from '../train/inspect.ts';
+import type { BackendChoice } from '../train/protocol.ts';
+import type { TrainerClient } from '../train/TrainerClient.ts';
+import { pendingPaths, withLiveSettings } from './pending.ts';
+import type { AppStore } from './store.ts';
+
+/** Least milliseconds between copies of the latest numbers into the store. */
+export const NUMBERS_MS = 250;
+
+/** The message of anything thrown. */
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Drives one TrainerClient from the store. */
+export class Session {
+  private numbersTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Bumped by every run that is built, so a late answer for an older run is ignored. */
+  private generation = 0;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    readonly store: AppStore,
+    private readonly client: TrainerClient,
+  ) {
+    client.onMetrics = (metrics, playing) => {
+      this.store.getState().history.append(metrics);
+      const status = this.store.getState().status;
+      if (!playing && status === 'playing') this.store.getState().setStatus('paused');
+      this.scheduleNumbers();
+    };
+    client.onError = (message) => this.store.getState().fail(`Training stopped: ${message}`);
+    this.unsubscribe = store.subscribe((s, prev) => {
+      if (s.config !== prev.config) void this.applyLive();
+    });
+  }
+
+  /** Builds the first run from the store's config. */
+  start(): Promise<void> {
+    return this.rebuild();
+  }
+
+  /** Trains until paused. */
+  async play(): Promise<void> {
+    const s = this.store.getState();
+    if (s.status !== 'paused') return;
+    s.setStatus('playing');
+    await this.command(() => this.client.play());
+  }
+
+  /** Stops training. */
+  async pause(): Promise<void> {
+    if (this.store.getState().status !== 'playing') return;
+    await this.command(() => this.client.pause());
+    if (this.store.getState().status === 'playing') this.store.getState().setStatus('paused');
+    this.flushNumbers();
+  }
+
+  /** Play or pause, whichever applies. */
+  togglePlay(): Promise<void> {
+    return this.store.getState().status === 'playing' ? this.pause() : this.play();
+  }
+
+  /** One training step (pausing first). */
+  async step(): Promise<void> {
+    const status = this.store.getState().status;
+    if (status !== 'paused' && status !== 'playing') return;
+    this.store.getState().setStatus('paused');
+    await this.command(() => this.client.step());
+    this.flushNumbers();
+  }
+
+  /** Back to step 0: a new run when settings wait for one (or after an error), else the same run from its start. */
+  async reset(): Promise<void> {
+    const s = this.store.getState();
+    if (s.status === 'initialising') return;
+    if (s.status === 'error' || pendingPaths(s.applied, s.config).length > 0 || !s.applied) return this.rebuild();
+    const previous = s.applied;
+    s.setStatus('paused');
+    await this.command(() => this.client.reset());
+    this.store.getState().newHistory(previous);
+  }
+
+  /** Picks a task with its defaults and builds its run at once. */
+  async pickTask(id: string): Promise<void> {
+    this.store.getState().setTask(id);
+    await this.rebuild();
+  }
+
+  /** Switches between WebGPU and the CPU; the run is rebuilt on the new backend. */
+  async setBackend(choice: BackendChoice): Promise<void> {
+    this.store.getState().setBackendChoice(choice);
+    await this.rebuild();
+  }
+
+  /** What a task view shows at the current weights. */
+  inspect(request: InspectRequest): Promise<InspectView> {
+    return this.client.inspect(request);
+  }
+
+  /** Stops listening and ends the worker. */
+  dispose(): void {
+    this.unsubscribe();
+    if (this.numbersTimer) clearTimeout(this.numbersTimer);
+    this.client.terminate();
+  }
+
+  /** Builds a new run from the edited config on the chosen backend. */
+  private async rebuild(): Promise<void> {
+    const s = this.store.getState();
+    const config: TrainerConfig = s.config;
+    const previous = s.applied;
+    const generation = ++this.generation;
+    s.setStatus('initialising');
+    try {
+      const info = await this.client.init(config, s.backendChoice);
+      if (generation !== this.generation) return;
+      const now = this.store.getState();
+      now.newHistory(previous);
+      now.setInfo(info);
+      now.setApplied(config);
+      now.setStatus('paused');
+      // Settings edited while the run was being built.
+      await this.applyLive();
+    } catch (error) {
+      if (generation === this.generation) this.store.getState().fail(messageOf(error));
+    }
+  }
+
+  /** Sends the edited live settings to the run, if they differ from what it has. */
+  private async applyLive(): Promise<void> {
+    const s = this.store.getState();
+    if (!s.applied || (s.status !== 'paused' && s.status !== 'playing')) return;
+    const next = withLiveSettings(s.applied, s.config);
+    if (JSON.stringify(next) === JSON.stringify(s.applied)) return;
+    const generation = this.generation;
+    try {
+      const reasons = await this.client.configure(next);
+      if (generation !== this.generation) return;
+      if (reasons.length) throw new Error(`the run refused live settings: ${reasons.join('; ')}`);
+      this.store.getState().setApplied(next);
+    } catch (error) {
+      this.store.getState().fail(messageOf(error));
+    }
+  }
+
+  /** Runs a command, recording a failure as the run's error. */
+  private async command(run: () => Promise<unknown>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      this.store.getState().fail(messageOf(error));
+    }
+  }
+
+  /** Copies the latest numbers into the store within NUMBERS_MS. */
+  private scheduleNumbers(): void {
+    if (this.numbersTimer) return;
+    this.numbersTimer = setTimeout(() => this.flushNumbers(), NUMBERS_MS);
+  }
+
+  /** Copies the latest numbers from the history into the store now. */
+  private flushNumbers(): void {
+    if (this.numbersTimer) clearTimeout(this.numbersTimer);
+    this.numbersTimer = null;
+    const { history, setNumbers } = this.store.getState();
+    const last = (values: number[]) => (values.length ? values[values.length - 1] : null);
+    setNumbers({
+      step: history.stepsSubmitted,
+      trainLoss: last(history.trainLoss.value),
+      validationLoss: last(history.validationLoss.value),
+      validationMetric: last(history.validationMetric.value),
+      stepsPerSecond: history.stepsSubmitted > 0 ? history.stepsPerSecond : 0,
+    });
+  }
+}

@@ -12,3 +12,4 @@ export * from './backend.ts';
 export * from './cpuBackend.ts';
 export * from './dropout.ts';
 export * from './bpttWalk.ts';
+export * from './seq2seq.ts';

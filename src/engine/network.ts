@@ -14,6 +14,11 @@
  *   dL/dh_t = (gradient from the layer above or the head at t) + dL/dh_t via step t±1
  * and accumulates dW_ih, dW_hh, db_ih, db_hh with +=, then hands dL/dx^l down.
  *
+ * State gradients (for an encoder-decoder, src/engine/seq2seq.ts): a given dL/d(final state)
+ * joins dL/dh (and dL/dc) at each direction's last processed step, and what backward carries
+ * past step 0 is returned as dL/d(initial state). Headless runs skip the head and the loss and
+ * start backward from a given dL/d(top layer's outputs).
+ *
  * Truncated BPTT with window k: in each layer and direction, the gradient into the
  * previous state (h and c) is cut at processing index p whenever p > 0 and p % k == 0,
  * exactly as detaching the state every k steps in PyTorch. Forward values are unchanged.
@@ -47,6 +52,19 @@ export interface RunOptions {
   initialState?: RecurrentState;
   /** Dropout on every layer's output but the last (training only). */
   dropout?: Dropout;
+  /**
+   * No head and no loss (e.g. an encoder, or a decoder whose head is computed elsewhere):
+   * the loss is 0, `outputs` are the top layer's outputs (B, T, D·H), and no `head.*` is read.
+   */
+  headless?: boolean;
+  /** With `headless`: dL/d(top layer's outputs), (B, T, D·H) batch-major, where backward starts (default zero). */
+  outputGrad?: Float64Array;
+  /**
+   * dL/d(final state) from outside the network (e.g. a decoder started from this state), one
+   * (B, H) array per (layer, direction) as in `finalState`; it joins the gradient at each
+   * direction's last processed step.
+   */
+  finalStateGrad?: RecurrentState;
 }
 
 /** What one (layer, direction) computed, indexed by time t = 0..T-1 whatever the direction. */
@@ -88,8 +106,13 @@ export interface ForwardResult {
 /** Result of forward plus backward. */
 export interface GradResult extends ForwardResult {
   traces: LayerGradTrace[];
-  /** dL/d(every parameter), same names and shapes, in `state_dict` order. */
+  /** dL/d(every parameter), same names and shapes, in `state_dict` order (no `head.*` when headless). */
   grads: TensorMap;
+  /**
+   * dL/d(the state each direction started from), the gradient the initial state would receive
+   * were it not detached; absent with output feedback.
+   */
+  initialStateGrad?: RecurrentState;
 }
 
 /** Forward caches of one (layer, direction) that backward reads. */
@@ -120,17 +143,18 @@ interface ForwardCache {
   /** The state the first processed step started from, if not zero. */
   initial?: RecurrentState;
   dropout?: Dropout;
+  headless: boolean;
 }
 
 /** Runs the network forward and returns the loss, outputs and per-step traces. */
 export function forward(config: ModelConfig, params: TensorMap, batch: Batch, opts: RunOptions = {}): ForwardResult {
   const k = checkWindow(opts, batchDims(batch).T);
   if (config.outputFeedback) {
-    if (opts.initialState) throw new Error('output feedback does not take an initial state');
+    checkJordanOptions(opts);
     const r = jordanRun(config, params, batch, false, k);
     return { loss: r.loss, outputs: r.outputs, traces: [{ layer: 0, dir: 0, gates: r.h, h: r.h, c: null }], finalState: lastState(config, [r.h], null, batchDims(batch)) };
   }
-  const cache = runForward(config, params, batch, opts.initialState, opts.dropout);
+  const cache = runForward(config, params, batch, opts);
   return { loss: cache.loss, outputs: outputsOf(config, batch, cache), traces: cache.layers.flatMap((l) => l.dirs.map(traceOf)), finalState: finalStateOf(config, cache) };
 }
 
@@ -139,16 +163,23 @@ export function lossAndGrads(config: ModelConfig, params: TensorMap, batch: Batc
   const { T } = batchDims(batch);
   const k = checkWindow(opts, T);
   if (config.outputFeedback) {
-    if (opts.initialState) throw new Error('output feedback does not take an initial state');
+    checkJordanOptions(opts);
     const r = jordanRun(config, params, batch, true, k);
     const B = batch.inputs!.shape[0];
     const trace = { layer: 0, dir: 0, gates: r.h, h: r.h, c: null, dh: r.dh!, dc: null, dhNorm: stepNorms(r.dh!, T, B * config.hiddenSize), dcNorm: null };
     return { loss: r.loss, outputs: r.outputs, traces: [trace], grads: r.grads!, finalState: lastState(config, [r.h], null, batchDims(batch)) };
   }
-  const cache = runForward(config, params, batch, opts.initialState, opts.dropout);
-  const grads: TensorMap = new Map(paramSpecs(config).map((s) => [s.name, zeros(s.shape)]));
-  const traces = runBackward(config, params, batch, cache, grads, k);
-  return { loss: cache.loss, outputs: outputsOf(config, batch, cache), traces, grads, finalState: finalStateOf(config, cache) };
+  const cache = runForward(config, params, batch, opts);
+  const specs = paramSpecs(config).filter((s) => !(cache.headless && s.name.startsWith('head.')));
+  const grads: TensorMap = new Map(specs.map((s) => [s.name, zeros(s.shape)]));
+  const { traces, initialStateGrad } = runBackward(config, params, batch, cache, grads, k, opts);
+  return { loss: cache.loss, outputs: outputsOf(config, batch, cache), traces, grads, finalState: finalStateOf(config, cache), initialStateGrad };
+}
+
+/** Output feedback reads its head at every step, so it has no headless mode and no state to start from. */
+function checkJordanOptions(opts: RunOptions): void {
+  if (opts.initialState || opts.finalStateGrad) throw new Error('output feedback does not take an initial state');
+  if (opts.headless) throw new Error('output feedback needs its head');
 }
 
 /** The state after each direction's last processed step (t = T-1 forward, t = 0 reverse). */
@@ -250,7 +281,9 @@ function headSource(batch: Batch, B: number, T: number, n: number): number {
   return (n % T) * B + b; // n = b*T + t
 }
 
-function runForward(config: ModelConfig, params: TensorMap, batch: Batch, initial?: RecurrentState, dropout?: Dropout): ForwardCache {
+function runForward(config: ModelConfig, params: TensorMap, batch: Batch, opts: RunOptions): ForwardCache {
+  const { initialState: initial, dropout } = opts;
+  const headless = opts.headless ?? false;
   const { B, T } = batchDims(batch);
   if (initial) checkState(config, initial, B);
   if (dropout) checkDropout(dropout);
@@ -306,6 +339,7 @@ function runForward(config: ModelConfig, params: TensorMap, batch: Batch, initia
     layers.push({ input, inSize, dirs });
     input = out;
   }
+  if (headless) return { B, T, layers, top: input, y: new Float64Array(0), loss: 0, dy: new Float64Array(0), initial, dropout, headless };
   // The head, and the loss with its gradient.
   const O = config.outputSize;
   const DH = D * H;
@@ -315,10 +349,18 @@ function runForward(config: ModelConfig, params: TensorMap, batch: Batch, initia
   const y = new Float64Array(N * O);
   for (let n = 0; n < N; n++) affine(row(y, n, O), W, row(input, headSource(batch, B, T, n), DH), bias, O, DH);
   const { loss, dy } = lossWithGradient(batch.loss, y, batch.targets.data, N, O);
-  return { B, T, layers, top: input, y, loss, dy, initial, dropout };
+  return { B, T, layers, top: input, y, loss, dy, initial, dropout, headless };
 }
 
-function runBackward(config: ModelConfig, params: TensorMap, batch: Batch, cache: ForwardCache, grads: TensorMap, k: number): LayerGradTrace[] {
+function runBackward(
+  config: ModelConfig,
+  params: TensorMap,
+  batch: Batch,
+  cache: ForwardCache,
+  grads: TensorMap,
+  k: number,
+  opts: RunOptions,
+): { traces: LayerGradTrace[]; initialStateGrad: RecurrentState } {
   const { B, T } = cache;
   const H = config.hiddenSize;
   const GH = gateCount(config) * H;
@@ -330,15 +372,23 @@ function runBackward(config: ModelConfig, params: TensorMap, batch: Batch, cache
   const zeroH = new Float64Array(H);
   const g = (name: string) => grads.get(name)!.data;
 
-  // Head: dW_head += dy xᵀ, and dL/d(top layer output) = W_headᵀ dy.
-  const Whead = param(params, 'head.weight', [O, DH]);
+  // Head: dW_head += dy xᵀ, and dL/d(top layer output) = W_headᵀ dy (headless: the given gradient, transposed to time-major).
   let dOut = new Float64Array(T * B * DH);
-  const N = cache.y.length / O;
+  if (cache.headless && opts.outputGrad) {
+    const dTop = opts.outputGrad;
+    if (dTop.length !== dOut.length) throw new Error(`outputGrad needs B·T·D·H = ${dOut.length} values, got ${dTop.length}`);
+    for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) row(dOut, t * B + b, DH).set(row(dTop, b * T + t, DH));
+  }
+  const Whead = cache.headless ? null : param(params, 'head.weight', [O, DH]);
+  const N = cache.headless ? 0 : cache.y.length / O;
   for (let n = 0; n < N; n++) {
     const src = headSource(batch, B, T, n);
     addOuter(g('head.weight'), g('head.bias'), row(cache.dy, n, O), row(cache.top, src, DH), O, DH);
-    addMatTVec(row(dOut, src, DH), Whead, row(cache.dy, n, O), O, DH);
+    addMatTVec(row(dOut, src, DH), Whead!, row(cache.dy, n, O), O, DH);
   }
+  if (opts.finalStateGrad) checkState(config, opts.finalStateGrad, B);
+  const seed = opts.finalStateGrad;
+  const initialStateGrad: RecurrentState = { h: [], c: lstm ? [] : null };
 
   const traces: LayerGradTrace[] = [];
   // Scratch vectors for one example's step.
@@ -359,8 +409,9 @@ function runBackward(config: ModelConfig, params: TensorMap, batch: Batch, cache
       const dPeep = peep && new Float64Array(3 * H);
       const dh = new Float64Array(T * B * H);
       const dcT = lstm ? new Float64Array(T * B * H) : null;
-      const dhNext = new Float64Array(B * H); // dL/dh_t arriving from the step processed after t
-      const dcNext = new Float64Array(B * H);
+      // dL/dh_t arriving from the step processed after t: at the last step, from outside (or zero).
+      const dhNext = seed ? seed.h[l * D + d].slice() : new Float64Array(B * H);
+      const dcNext = seed && lstm ? seed.c![l * D + d].slice() : new Float64Array(B * H);
       for (let p = T - 1; p >= 0; p--) {
         const t = timeAt(d, p, T);
         const tPrev = timeAt(d, p - 1, T);
@@ -400,6 +451,9 @@ function runBackward(config: ModelConfig, params: TensorMap, batch: Batch, cache
           if (lstm) row(dcNext, b, H).set(cut ? zeroH : dcPrev);
         }
       }
+      // After step 0, what flowed "into step -1" is the gradient of the initial state.
+      initialStateGrad.h[l * D + d] = dhNext;
+      if (lstm) initialStateGrad.c![l * D + d] = dcNext;
       for (const gate of peepholeGates(config)) {
         const dst = g(`rnn.weight_peephole_${gate}_${layerSuffix(l, d)}`);
         for (let j = 0; j < H; j++) dst[j] += dPeep![PEEP_BLOCK[gate] * H + j];
@@ -421,7 +475,7 @@ function runBackward(config: ModelConfig, params: TensorMap, batch: Batch, cache
       }
     }
   }
-  return traces.sort((a, b) => a.layer * D + a.dir - (b.layer * D + b.dir));
+  return { traces: traces.sort((a, b) => a.layer * D + a.dir - (b.layer * D + b.dir)), initialStateGrad };
 }
 
 /** Norm over each step's (B, H) slab of a (T, B, H) buffer. */
@@ -436,8 +490,15 @@ function traceOf(dc: DirCache): LayerTrace {
   return { layer: dc.layer, dir: dc.dir, gates: dc.gates, h: dc.h, c: dc.c };
 }
 
-/** The head's outputs as a batch-major tensor. */
+/** The head's outputs (headless: the top layer's) as a batch-major tensor. */
 function outputsOf(config: ModelConfig, batch: Batch, cache: ForwardCache): Tensor {
+  if (cache.headless) {
+    const { B, T } = cache;
+    const DH = directions(config) * config.hiddenSize;
+    const out = new Float64Array(B * T * DH);
+    for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) row(out, b * T + t, DH).set(row(cache.top, t * B + b, DH));
+    return { shape: [B, T, DH], data: out };
+  }
   const O = config.outputSize;
   const shape = batch.outputMode === 'last' ? [cache.B, O] : [cache.B, cache.T, O];
   return { shape, data: cache.y };

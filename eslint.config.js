@@ -78,6 +78,24 @@ export default defineConfig(
     },
   },
   {
+    // Share: the link schema, lessons and weights in links, on top of engine, tasks and the trainer's config types.
+    files: ['src/share/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(
+        ...['gpu', 'store', 'ui', 'viz', 'cli'].map(layer),
+        { ...layer('train'), message: 'src/share may import only the types of src/train/config.ts.', allowTypeImports: true },
+        react,
+        packages(['zustand'], 'State lives in src/store, not in src/share.'),
+        packages(['d3', 'd3-*'], 'd3 belongs in src/viz and src/ui.'),
+        packages(['node:*', ...builtinModules], 'Links are read in browsers: no Node builtins.'),
+      ),
+      'no-restricted-globals': [
+        'error',
+        ...bannedGlobals(['window', 'document', 'navigator', 'localStorage', 'location'], 'src/share is pure: the page reads and writes the URL.'),
+      ],
+    },
+  },
+  {
     files: ['src/gpu/**'],
     rules: { 'no-restricted-imports': restrict(...['train', 'store', 'ui'].map(layer), react) },
   },

@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'engine',
           environment: 'node',
-          include: ['test/engine/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/tasks/**/*.test.ts', 'test/viz/**/*.test.ts'],
+          include: ['test/engine/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/tasks/**/*.test.ts', 'test/share/**/*.test.ts', 'test/viz/**/*.test.ts'],
         },
       },
       {

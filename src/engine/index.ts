@@ -13,3 +13,4 @@ export * from './cpuBackend.ts';
 export * from './dropout.ts';
 export * from './bpttWalk.ts';
 export * from './seq2seq.ts';
+export * from './safetensors.ts';

@@ -18,7 +18,7 @@ export default defineConfig({
         define: { __CI__: JSON.stringify(Boolean(process.env.CI)) },
         test: {
           name: 'gpu',
-          include: ['test/gpu/**/*.test.ts'],
+          include: ['test/gpu/**/*.test.{ts,tsx}'],
           testTimeout: 60_000,
           browser: {
             enabled: true,

@@ -1,0 +1,49 @@
+/** A colour bar with its end values, for the network views' scales. */
+import { useId } from 'react';
+import { formatNumber } from './format.ts';
+
+/** Props of {@link ColorLegend}. */
+export interface ColorLegendProps {
+  /** What the colour measures, e.g. "‖h_t‖". */
+  label: string;
+  /** Colour at position s in [0, 1] along the bar. */
+  colorAt: (s: number) => string;
+  /** Values at the bar's two ends. */
+  lo: number;
+  hi: number;
+  /** Where to draw it (the top-left corner, in the parent SVG's units). */
+  x: number;
+  y: number;
+  /** Bar width in pixels. */
+  width?: number;
+  /** Notes after the end value, e.g. "log scale". */
+  note?: string;
+}
+
+/** Label, bar and end values in one line of SVG. */
+export function ColorLegend({ label, colorAt, lo, hi, x, y, width = 120, note }: ColorLegendProps) {
+  const id = useId();
+  const stops = Array.from({ length: 11 }, (_, i) => i / 10);
+  return (
+    <g className="nv-legend" transform={`translate(${x},${y})`}>
+      <defs>
+        <linearGradient id={id}>
+          {stops.map((s) => (
+            <stop key={s} offset={s} stopColor={colorAt(s)} />
+          ))}
+        </linearGradient>
+      </defs>
+      <text x={0} y={10}>
+        {label}
+      </text>
+      <text x={70} y={10} textAnchor="end">
+        {formatNumber(lo)}
+      </text>
+      <rect x={74} y={2} width={width} height={9} fill={`url(#${id})`} />
+      <text x={78 + width} y={10}>
+        {formatNumber(hi)}
+        {note ? ` (${note})` : ''}
+      </text>
+    </g>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * ‖dL/dh_t‖ against t on a log scale (lecture 002, "vanishing/exploding gradients"): how much
+ * of the loss's gradient reaches each step. The latest training step is drawn solid, the few
+ * before it fade behind, and earlier runs can be overlaid with labels (a vanilla RNN's curve
+ * falls off by orders of magnitude towards early steps where an LSTM's stays level). Zeros and
+ * non-finite values (log 0, a blown-up step) leave gaps instead of breaking the scale.
+ */
+import { line, scaleLinear, scaleLog } from 'd3';
+import { ghostColors } from './colors.ts';
+import { formatNumber, stepLabel } from './format.ts';
+import './network.css';
+
+/** One training step's gradient norms, as StepMetrics carries them. */
+export interface GradientSnapshot {
+  /** Optimizer step. */
+  step: number;
+  /** Per (layer, direction), index layer * D + dir: (T) ‖dL/dh_t‖. */
+  dhNorm: readonly Float64Array[];
+}
+
+/** A finished run's curve to compare against. */
+export interface GradientOverlay {
+  /** E.g. "rnn_tanh, adding T=50, step 2000". */
+  label: string;
+  /** (T) ‖dL/dh_t‖. */
+  values: ArrayLike<number>;
+}
+
+/** Props of {@link GradientOverTime}. */
+export interface GradientOverTimeProps {
+  /** Recent steps, oldest first; the last is drawn solid. */
+  history: readonly GradientSnapshot[];
+  /** Which (layer, direction) to draw: index layer * D + dir (default 0). */
+  series?: number;
+  /** How many steps before the latest fade behind it (default 4). */
+  fade?: number;
+  /** Earlier runs' curves. */
+  overlays?: readonly GradientOverlay[];
+  /** Size in pixels. */
+  width?: number;
+  height?: number;
+}
+
+const M = { left: 56, right: 16, top: 12, bottom: 30 };
+
+/** Whether a value can sit on a log axis. */
+const plottable = (v: number) => v > 0 && Number.isFinite(v);
+
+/** The chart. */
+export function GradientOverTime({ history, series = 0, fade = 4, overlays = [], width = 560, height = 240 }: GradientOverTimeProps) {
+  const recent = history.slice(-(fade + 1)).map((s) => {
+    const values = s.dhNorm[series];
+    if (!values) throw new RangeError(`GradientOverTime: step ${s.step} has no series ${series} (it has ${s.dhNorm.length})`);
+    return { step: s.step, values };
+  });
+  const curves = [...overlays.map((o) => o.values), ...recent.map((r) => r.values)];
+  const T = Math.max(1, ...curves.map((c) => c.length));
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const c of curves)
+    for (let i = 0; i < c.length; i++)
+      if (plottable(c[i])) {
+        lo = Math.min(lo, c[i]);
+        hi = Math.max(hi, c[i]);
+      }
+  const empty = !(lo <= hi);
+  if (lo === hi) [lo, hi] = [lo / 10, hi * 10];
+  const x = scaleLinear().domain([0, Math.max(1, T - 1)]).range([M.left, width - M.right]);
+  const y = scaleLog()
+    .domain(empty ? [1e-6, 1] : [lo, hi])
+    .range([height - M.bottom, M.top])
+    .nice();
+  const path = line<number>()
+    .defined((v) => plottable(v))
+    .x((_, i) => x(i))
+    .y((v) => y(v));
+  const d = (c: ArrayLike<number>) => path(Array.from(c)) ?? '';
+  const yTicks = y.ticks().filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
+  const colors = ghostColors(overlays.length);
+  const latest = recent.at(-1);
+
+  return (
+    <svg className="nv-gradient" width={width} height={height} data-testid="gradient-over-time" role="img" aria-label="Gradient norm over time, log scale">
+      {yTicks.map((v) => (
+        <g key={v}>
+          <line className="nv-grid" x1={M.left} x2={width - M.right} y1={y(v)} y2={y(v)} />
+          <text className="nv-axis" x={M.left - 6} y={y(v) + 3} textAnchor="end">
+            {formatNumber(v)}
+          </text>
+        </g>
+      ))}
+      {x.ticks(Math.min(T, 8)).filter(Number.isInteger).map((t) => (
+        <text key={t} className="nv-axis" x={x(t)} y={height - M.bottom + 14} textAnchor="middle">
+          {stepLabel(t)}
+        </text>
+      ))}
+      <text className="nv-axis" x={(M.left + width - M.right) / 2} y={height - 3} textAnchor="middle">
+        step t
+      </text>
+      <text className="nv-axis" transform={`translate(12,${(M.top + height - M.bottom) / 2}) rotate(-90)`} textAnchor="middle">
+        ‖dL/dh_t‖ (log)
+      </text>
+      {overlays.map((o, i) => (
+        <g key={`o${i}`} data-testid="gradient-overlay">
+          <path className="nv-curve" d={d(o.values)} stroke={colors[i]} strokeDasharray="5 3" />
+          <text className="nv-curve-label" x={width - M.right - 4} y={M.top + 12 + 14 * i} textAnchor="end" fill={colors[i]}>
+            {o.label}
+          </text>
+        </g>
+      ))}
+      {recent.map((r, i) => (
+        <path key={r.step} className="nv-curve nv-current" d={d(r.values)} strokeOpacity={i === recent.length - 1 ? 1 : 0.15 + (0.5 * (i + 1)) / recent.length} data-testid="gradient-curve" data-step={r.step} />
+      ))}
+      {latest && (
+        <text className="nv-curve-label nv-current-label" x={M.left + 6} y={M.top + 12}>
+          step {latest.step}
+        </text>
+      )}
+      {empty && (
+        <text className="nv-muted" x={(M.left + width) / 2} y={height / 2} textAnchor="middle" data-testid="gradient-empty">
+          {curves.length === 0 ? 'no gradients yet' : 'no non-zero, finite gradient to plot'}
+        </text>
+      )}
+    </svg>
+  );
+}

@@ -1,15 +1,19 @@
-/** Entry point: starts backend detection once, then renders the app. */
+/** Entry point: one store and one training worker for the page, the first run started, then the app rendered. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { detectBackend } from './gpu/backend.ts';
+import { Session } from './store/session.ts';
+import { useStore } from './store/store.ts';
+import { TrainerClient } from './train/TrainerClient.ts';
 import { App } from './ui/App.tsx';
+import './ui/theme.css';
 import './ui/app.css';
 
-// Detection starts here, outside React, so StrictMode's double render cannot request two devices.
-const backend = detectBackend();
+// The session is made here, outside React, so StrictMode's double render cannot start two workers.
+const session = new Session(useStore, new TrainerClient());
+void session.start();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App backend={backend} />
+    <App session={session} />
   </StrictMode>,
 );

@@ -1,37 +1,51 @@
-/** The playground's page: header with the backend badge, and what the playground will do. */
-import type { BackendInfo } from '../gpu/backend.ts';
-import { BackendBadge } from './BackendBadge.tsx';
-import { PlanCards } from './PlanCards.tsx';
+/**
+ * The playground's page: the top bar, the settings column (data, model, training), the
+ * network in the middle with the cell's equations, and the loss chart with the task's
+ * output view on the right. At 1280x720 it fits one screen; narrower, it reflows.
+ */
+import type { Session } from '../store/session.ts';
+import { ErrorBanner } from './ErrorBanner.tsx';
+import { ChartsPanel } from './panels/ChartsPanel.tsx';
+import { DataPanel } from './panels/DataPanel.tsx';
+import { CellEquations } from './panels/CellEquations.tsx';
+import { ModelPanel } from './panels/ModelPanel.tsx';
+import { NetworkPanel } from './panels/NetworkPanel.tsx';
+import { TrainingPanel } from './panels/TrainingPanel.tsx';
+import { SessionContext } from './session.tsx';
+import { TopBar } from './TopBar.tsx';
+import { useShortcuts } from './useShortcuts.ts';
+import { OutputPanel } from './views/OutputPanel.tsx';
 
 /** Props of {@link App}. */
 export interface AppProps {
-  /** Backend detection, started once by the entry point. */
-  backend: Promise<BackendInfo>;
+  /** The page's session (store and training worker), started by the entry point. */
+  session: Session;
 }
 
 /** The whole page. */
-export function App({ backend }: AppProps) {
+export function App({ session }: AppProps) {
+  useShortcuts(session);
   return (
-    <div className="page">
-      <header className="header">
-        <div>
-          <h1>RNN Playground</h1>
-          <p className="tagline">Train recurrent networks in your browser on WebGPU, and watch them learn.</p>
-        </div>
-        <BackendBadge backend={backend} />
-      </header>
-      <main>
-        <p className="intro">
-          The playground will let you pick a vanilla RNN, an LSTM or a GRU, give it a sequence task, and train it
-          right here: on your GPU through WebGPU when the browser offers it, on the CPU otherwise. Each GPU kernel
-          is checked against a plain TypeScript reference, and the reference against PyTorch.
-        </p>
-        <PlanCards />
-      </main>
-      <footer className="footer">
-        Early days: this page is the foundation (backend detection, the reference engine, tests). Training comes
-        next.
-      </footer>
-    </div>
+    <SessionContext.Provider value={session}>
+      <div className="app">
+        <TopBar />
+        <ErrorBanner />
+        <main className="layout">
+          <aside className="column settings" aria-label="Settings">
+            <DataPanel />
+            <ModelPanel />
+            <TrainingPanel />
+          </aside>
+          <div className="column middle">
+            <NetworkPanel />
+            <CellEquations />
+          </div>
+          <div className="column results">
+            <ChartsPanel />
+            <OutputPanel />
+          </div>
+        </main>
+      </div>
+    </SessionContext.Provider>
   );
 }

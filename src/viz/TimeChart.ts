@@ -195,7 +195,8 @@ export class TimeChart {
     }
     if (layer.kind === 'points') ctx.lineWidth = Math.min(1, ctx.lineWidth);
     ctx.stroke();
-    if (layer.kind === 'points') {
+    // A line through one point is invisible: draw the point.
+    if (layer.kind === 'points' || n === 1) {
       const r = Math.max(1.5, (layer.width ?? 1.5) + 0.5);
       ctx.beginPath();
       for (let i = 0; i < n; i++) {

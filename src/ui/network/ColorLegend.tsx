@@ -20,6 +20,9 @@ export interface ColorLegendProps {
   note?: string;
 }
 
+/** Room for the label before the low end's value. */
+const LABEL = 76;
+
 /** Label, bar and end values in one line of SVG. */
 export function ColorLegend({ label, colorAt, lo, hi, x, y, width = 120, note }: ColorLegendProps) {
   const id = useId();
@@ -36,11 +39,11 @@ export function ColorLegend({ label, colorAt, lo, hi, x, y, width = 120, note }:
       <text x={0} y={10}>
         {label}
       </text>
-      <text x={70} y={10} textAnchor="end">
+      <text x={LABEL + 56} y={10} textAnchor="end">
         {formatNumber(lo)}
       </text>
-      <rect x={74} y={2} width={width} height={9} fill={`url(#${id})`} />
-      <text x={78 + width} y={10}>
+      <rect x={LABEL + 60} y={2} width={width} height={9} fill={`url(#${id})`} />
+      <text x={LABEL + 64 + width} y={10}>
         {formatNumber(hi)}
         {note ? ` (${note})` : ''}
       </text>

@@ -65,6 +65,7 @@ export function GateHeatmaps({ gateNames, H, T, gates, h, c, labels, pinnedUnit,
   const cellH = Math.max(1, Math.min(12, Math.floor(192 / H)));
   return (
     <div className="nv-heatmaps" data-testid="gate-heatmaps">
+      <p className="nv-muted nv-hint">Hover for a value; click a unit to pin it in every map{pinned === null ? '' : ` (unit ${pinned} pinned)`}.</p>
       {maps.map((m) => (
         <Heatmap key={m.name} {...m} T={T} H={H} cellW={cellW} cellH={cellH} labels={labels} pinnedUnit={pinned} onPin={pin} />
       ))}

@@ -36,18 +36,33 @@ export interface GradientOverTimeProps {
   fade?: number;
   /** Earlier runs' curves. */
   overlays?: readonly GradientOverlay[];
+  /** Label of the current run's curve (default "step N" of the latest). */
+  label?: string;
   /** Size in pixels. */
   width?: number;
   height?: number;
 }
 
-const M = { left: 56, right: 16, top: 12, bottom: 30 };
+const M = { left: 60, right: 16, top: 12, bottom: 30 };
 
 /** Whether a value can sit on a log axis. */
 const plottable = (v: number) => v > 0 && Number.isFinite(v);
 
+/** Steps whose value is plottable but neither neighbour's is: a line cannot show them, a dot does. */
+function isolated(values: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  for (let t = 0; t < values.length; t++) if (plottable(values[t]) && !plottable(values[t - 1]) && !plottable(values[t + 1])) out.push(t);
+  return out;
+}
+
+/** A log axis label: 1e-4 rather than 1.000e-4. */
+function powerOfTen(v: number): string {
+  const e = Math.round(Math.log10(v));
+  return e >= -3 && e <= 3 ? formatNumber(v) : `1e${e}`;
+}
+
 /** The chart. */
-export function GradientOverTime({ history, series = 0, fade = 4, overlays = [], width = 560, height = 240 }: GradientOverTimeProps) {
+export function GradientOverTime({ history, series = 0, fade = 4, overlays = [], label, width = 560, height = 240 }: GradientOverTimeProps) {
   const recent = history.slice(-(fade + 1)).map((s) => {
     const values = s.dhNorm[series];
     if (!values) throw new RangeError(`GradientOverTime: step ${s.step} has no series ${series} (it has ${s.dhNorm.length})`);
@@ -85,7 +100,7 @@ export function GradientOverTime({ history, series = 0, fade = 4, overlays = [],
         <g key={v}>
           <line className="nv-grid" x1={M.left} x2={width - M.right} y1={y(v)} y2={y(v)} />
           <text className="nv-axis" x={M.left - 6} y={y(v) + 3} textAnchor="end">
-            {formatNumber(v)}
+            {powerOfTen(v)}
           </text>
         </g>
       ))}
@@ -109,11 +124,16 @@ export function GradientOverTime({ history, series = 0, fade = 4, overlays = [],
         </g>
       ))}
       {recent.map((r, i) => (
-        <path key={r.step} className="nv-curve nv-current" d={d(r.values)} strokeOpacity={i === recent.length - 1 ? 1 : 0.15 + (0.5 * (i + 1)) / recent.length} data-testid="gradient-curve" data-step={r.step} />
+        <g key={r.step} className="nv-current" strokeOpacity={i === recent.length - 1 ? 1 : 0.15 + (0.5 * (i + 1)) / recent.length}>
+          <path className="nv-curve" d={d(r.values)} data-testid="gradient-curve" data-step={r.step} />
+          {isolated(r.values).map((t) => (
+            <circle key={t} cx={x(t)} cy={y(r.values[t])} r={2} />
+          ))}
+        </g>
       ))}
       {latest && (
         <text className="nv-curve-label nv-current-label" x={M.left + 6} y={M.top + 12}>
-          step {latest.step}
+          {label ?? `step ${latest.step}`}
         </text>
       )}
       {empty && (

@@ -80,9 +80,7 @@ export function Heatmap({ name, T, H, value, colorOf, cellW, cellH, labels, pinn
             unit {hover.j}, t = {stepLabel(hover.t)}
             {labels?.[hover.t] !== undefined ? ` (input ${JSON.stringify(labels[hover.t])})` : ''}: {formatNumber(v!)}
           </span>
-        ) : (
-          <span className="nv-muted">hover for values, click a unit to pin it</span>
-        )}
+        ) : null}
       </figcaption>
       <div className="nv-heatmap-box" style={{ width: LEFT + w + 4, height: h + BOTTOM }}>
         <canvas ref={canvas} width={w} height={h} style={{ left: LEFT }} />

@@ -10,14 +10,15 @@ export interface MatrixHeatmapProps {
   cols: number;
   /** Caption, e.g. "ΔW_hh". */
   label: string;
-  /** Largest side in pixels. */
+  /** The box it fits in, in pixels (cells need not be square). */
   size?: number;
 }
 
 /** The matrix, red negative, blue positive, scaled to its largest |v|. */
 export function MatrixHeatmap({ values, rows, cols, label, size = 120 }: MatrixHeatmapProps) {
   const ref = useRef<HTMLCanvasElement>(null);
-  const cell = Math.max(1, Math.floor(size / Math.max(rows, cols)));
+  const cw = Math.max(1, Math.floor(size / cols));
+  const ch = Math.max(1, Math.floor(size / rows));
   useEffect(() => {
     const color = signedColor(maxAbsFinite(values));
     const img = new ImageData(cols, rows);
@@ -31,11 +32,11 @@ export function MatrixHeatmap({ values, rows, cols, label, size = 120 }: MatrixH
     src.getContext('2d')!.putImageData(img, 0, 0);
     const ctx = ref.current!.getContext('2d')!;
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(src, 0, 0, cols * cell, rows * cell);
-  }, [values, rows, cols, cell]);
+    ctx.drawImage(src, 0, 0, cols * cw, rows * ch);
+  }, [values, rows, cols, cw, ch]);
   return (
     <figure className="nv-matrix">
-      <canvas ref={ref} width={cols * cell} height={rows * cell} aria-label={`${label}, ${rows} × ${cols}`} />
+      <canvas ref={ref} width={cols * cw} height={rows * ch} aria-label={`${label}, ${rows} × ${cols}`} />
       <figcaption>{label}</figcaption>
     </figure>
   );

@@ -21,19 +21,19 @@ export function StepperControls({ cursor, count, onMove, playing, onPlayingChang
   return (
     <div className="nv-controls">
       <button type="button" onClick={() => onMove(0)} aria-label="First step" disabled={cursor === 0}>
-        ⏮
+        |◀
       </button>
       <button type="button" onClick={() => onMove(cursor - 1)} aria-label="Step back" disabled={cursor === 0} data-testid="step-back">
         ◀
       </button>
       <button type="button" onClick={() => onPlayingChange(!playing)} aria-label={playing ? 'Pause' : 'Play'} data-testid="play">
-        {playing ? '⏸' : '▶▶'}
+        {playing ? 'Pause' : 'Play'}
       </button>
       <button type="button" onClick={() => onMove(cursor + 1)} aria-label="Step forward" disabled={cursor === count - 1} data-testid="step-forward">
         ▶
       </button>
       <button type="button" onClick={() => onMove(count - 1)} aria-label="Last step" disabled={cursor === count - 1}>
-        ⏭
+        ▶|
       </button>
       <label className="nv-speed">
         speed

@@ -47,6 +47,8 @@ export interface UnrolledGraphProps {
 /** Decades of a backward view's log colour scale below its largest norm. */
 const DECADES = 6;
 const ROW_H = 46;
+/** Fill of a node without a value (or, backward, with no gradient). */
+const EMPTY = 'var(--color-surface, #fff)';
 const LEFT = 64;
 const RIGHT = 16;
 
@@ -79,11 +81,12 @@ export function UnrolledGraph({ shape, view, norms, selected, onSelect, range, o
 
   const all = norms ? norms.nodes.flatMap((a) => Array.from(a)) : [];
   const hi = maxAbsFinite(all);
-  const nodeColor = !norms ? () => 'var(--color-surface, #fff)' : view === 'forward' ? magnitudeColor(0, hi) : logMagnitudeColor(hi, DECADES);
-  const edgeScale = logMagnitudeColor(hi, DECADES);
+  const logColor = logMagnitudeColor(hi, DECADES);
+  // Backward, a node no gradient reaches (cut by the window, or no output depends on it) is drawn hollow.
+  const nodeColor = !norms ? () => EMPTY : view === 'forward' ? magnitudeColor(0, hi) : (v: number) => (v === 0 ? EMPTY : logColor(v));
   const edge = (v: number | undefined) =>
     view === 'backward' && v !== undefined
-      ? { stroke: v > 0 ? edgeScale(v) : MISSING, strokeWidth: v > 0 ? 1 + 4 * Math.max(0, 1 + Math.log10(v / hi) / DECADES) : 0.75 }
+      ? { stroke: v > 0 ? logColor(v) : MISSING, strokeWidth: v > 0 ? 1 + 4 * Math.max(0, 1 + Math.log10(v / hi) / DECADES) : 0.75 }
       : { stroke: 'var(--color-border, #bbb)', strokeWidth: 1.25 };
   const inView = (t: number) => t >= start && t < end;
   const lineX = (b: number) => (x(b - 1)! + bw + x(b)!) / 2; // between columns b-1 and b
@@ -93,7 +96,7 @@ export function UnrolledGraph({ shape, view, norms, selected, onSelect, range, o
       {norms && (
         <ColorLegend
           label={view === 'forward' ? '‖h_t‖' : '‖dL/dh_t‖'}
-          colorAt={view === 'forward' ? (s) => nodeColor(s * hi) : (s) => nodeColor(hi * 10 ** ((s - 1) * DECADES))}
+          colorAt={view === 'forward' ? (s) => nodeColor(s * hi) : (s) => logColor(hi * 10 ** ((s - 1) * DECADES))}
           lo={view === 'forward' ? 0 : hi * 10 ** -DECADES}
           hi={hi}
           note={view === 'backward' ? 'log scale' : undefined}

@@ -1,10 +1,11 @@
 /**
  * The interface every compute backend trains through (the CPU reference here, WebGPU in
  * src/gpu/GpuBackend.ts), so one test suite and one trainer serve both. A backend is
- * built for one model and one batch shape.
+ * built for one model and one batch shape. Encoder-decoders train through Seq2SeqBackend.
  */
 import type { Batch } from './batch.ts';
 import type { OptimizerConfig } from './optimizer.ts';
+import type { Seq2SeqBatch, Seq2SeqForward, Seq2SeqGrads, TeacherForcing } from './seq2seq.ts';
 import type { Tensor, TensorMap } from './tensor.ts';
 
 /** What one training step reports. */
@@ -22,6 +23,8 @@ export interface StepMetrics {
   dhNorm: Float64Array[];
   /** The same for ‖dL/dc_t‖ (LSTM only). */
   dcNorm: Float64Array[] | null;
+  /** Encoder-decoder only: the teacher-forcing ratio r the step's decoder used. */
+  teacherForcing?: number;
 }
 
 /** Loss, outputs and gradients at the current parameters, with the per-step gradient norms. */
@@ -92,6 +95,41 @@ export interface TrainingBackend {
    * call draws its mask with seed (seed + n) mod 2³², the same on every backend.
    */
   setDropout(p: number, seed: number): void;
+  /** Frees what the backend holds. */
+  dispose(): void;
+}
+
+/** An encoder-decoder's loss, logits, realized inputs, gradients and step norms at the current parameters. */
+export type Seq2SeqEvaluation = Seq2SeqGrads;
+
+/**
+ * A compute backend that trains one encoder-decoder (src/engine/seq2seq.ts) on batches of one
+ * shape: the TrainingBackend of the recurrent tasks, less what an encoder-decoder does not have
+ * (truncated BPTT, stateful runs, dropout, per-example records), plus the decoder's teacher forcing.
+ * Step metrics' dhNorm lists the encoder's layers, then the decoder's.
+ */
+export interface Seq2SeqBackend {
+  readonly kind: 'cpu' | 'webgpu';
+  /** What the user sees, e.g. the adapter's name. */
+  readonly name: string;
+  /** Loss, logits, realized inputs and gradients at the current parameters, without updating them. */
+  evaluate(batch: Seq2SeqBatch, tf: TeacherForcing): Promise<Seq2SeqEvaluation>;
+  /** Greedy free-running decoding (r = 0): logits (B, U, V), realized inputs and predictions, and the loss. */
+  predict(batch: Seq2SeqBatch): Promise<Seq2SeqForward>;
+  /** One training step (forward, backward, optimizer) with this teacher forcing. Does not wait for a GPU. */
+  trainStep(batch: Seq2SeqBatch, tf: TeacherForcing): void;
+  /** The newest metrics available now; never waits. */
+  latestMetrics(): StepMetrics | null;
+  /** Waits for every submitted step and returns the last step's metrics. */
+  flush(): Promise<StepMetrics | null>;
+  /** A float64 copy of the parameters. */
+  getParams(): Promise<TensorMap>;
+  /** Replaces the parameters (and keeps the optimizer state). */
+  setParams(params: TensorMap): void;
+  /** Changes the optimizer's hyperparameters (the kind must stay the same). */
+  setOptimizer(config: OptimizerConfig): void;
+  /** Resets the optimizer's moments and step count. */
+  resetOptimizer(): void;
   /** Frees what the backend holds. */
   dispose(): void;
 }

@@ -13,4 +13,5 @@ export * from './cpuBackend.ts';
 export * from './dropout.ts';
 export * from './bpttWalk.ts';
 export * from './seq2seq.ts';
+export * from './seq2seqCpuBackend.ts';
 export * from './safetensors.ts';

@@ -88,6 +88,10 @@ export interface Seq2SeqForward {
 export interface Seq2SeqGrads extends Seq2SeqForward {
   /** dL/d(every parameter), in `seq2seqParamSpecs` order. */
   grads: TensorMap;
+  /** Per layer, the encoder's then the decoder's: ‖dL/dh_t‖ over the batch at each step ((S) or (U)). */
+  dhNorm: Float64Array[];
+  /** The same for ‖dL/dc_t‖ (LSTM only). */
+  dcNorm: Float64Array[] | null;
 }
 
 /** The config of one stack as network.ts reads it (one-hot in, V out, unidirectional). */
@@ -192,7 +196,8 @@ export function seq2seqLossAndGrads(cfg: Seq2SeqConfig, params: TensorMap, batch
   for (const [prefix, g] of [['decoder', dec.grads], ['encoder', encGrads.grads]] as const) {
     for (const [name, t] of g) grads.get(`${prefix}.${name.slice(4)}`)!.data.set(t.data);
   }
-  return { ...result, grads };
+  const traces = [...encGrads.traces, ...dec.traces];
+  return { ...result, grads, dhNorm: traces.map((t) => t.dhNorm), dcNorm: cfg.cell === 'lstm' ? traces.map((t) => t.dcNorm!) : null };
 }
 
 /** The decoder run step by step: logits, realized inputs, the top layer's h (U, B, H) and dL/dz (B, U, V). */
@@ -302,4 +307,26 @@ function checkBatch(cfg: Seq2SeqConfig, batch: Seq2SeqBatch): void {
     for (const x of t.data) if (!(x >= 0 && x < cfg.vocabSize)) fail(`${name} has token ${x}, outside the vocabulary of ${cfg.vocabSize}`);
   }
   for (const n of batch.targetLengths) if (!(n >= 1 && n <= U)) fail(`a target length of ${n} is not in 1..${U}`);
+}
+
+/** Examples [start, start + count) of a batch, padded to `rows` examples by repeating the last (validation in slices of B). */
+export function sliceSeq2SeqBatch(batch: Seq2SeqBatch, start: number, count: number, rows = count): Seq2SeqBatch {
+  const B = batch.targetLengths.length;
+  if (!(Number.isInteger(start) && Number.isInteger(count) && start >= 0 && count >= 1 && start + count <= B && rows >= count)) {
+    throw new RangeError(`cannot take examples ${start}..${start + count - 1} of ${B} into ${rows} rows`);
+  }
+  const take = (data: Int32Array, per: number) => {
+    const out = new Int32Array(rows * per);
+    out.set(data.subarray(start * per, (start + count) * per));
+    for (let r = count; r < rows; r++) out.set(data.subarray((start + count - 1) * per, (start + count) * per), r * per);
+    return out;
+  };
+  const tokens = (t: TokenTensor): TokenTensor => ({ shape: [rows, t.shape[1]], data: take(t.data, t.shape[1]) });
+  return {
+    source: tokens(batch.source),
+    sourceLengths: take(batch.sourceLengths, 1),
+    decoderInputs: tokens(batch.decoderInputs),
+    targets: tokens(batch.targets),
+    targetLengths: take(batch.targetLengths, 1),
+  };
 }

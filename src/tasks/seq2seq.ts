@@ -7,11 +7,13 @@
  *   decoder input   <s> 1 2 3 _ _ _      (B, U), U = S + 1: teacher forcing
  *   target          1 2 3 </s> _ _ _     (B, U)
  */
+import type { Seq2SeqConfig } from '../engine/seq2seq.ts';
 import type { Tensor } from '../engine/tensor.ts';
+import type { Architecture } from './modelConfig.ts';
 import { argmax, meanOf } from './metrics.ts';
 import { integerSetting, numberOf, resolveSettings, TaskError, textOf } from './settings.ts';
 import { randomInt, seededBatches } from './streams.ts';
-import type { EncoderDecoderTask, Seq2SeqBatch, TaskInfo } from './types.ts';
+import type { EncoderDecoderTask, Seq2SeqBatch, Seq2SeqNeeds, TaskInfo } from './types.ts';
 
 /** Padding, start and end symbols, then the digits 0-9 (ids 3-12). */
 export const SEQ2SEQ_VOCABULARY: readonly string[] = ['_', '<s>', '</s>', ...'0123456789'];
@@ -54,8 +56,8 @@ const info: TaskInfo = {
   ],
   loss: 'cross_entropy',
   outputMode: 'sequence',
-  bidirectional: 'optional',
-  bidirectionalNote: 'a bidirectional encoder reads the source both ways; the decoder always runs forward',
+  bidirectional: 'forbidden',
+  bidirectionalNote: 'this encoder-decoder has a unidirectional encoder (a bidirectional one is not built yet); the decoder always runs forward',
   files: [],
 };
 
@@ -68,13 +70,25 @@ export function sequenceCorrect(logits: Tensor, batch: Seq2SeqBatch, b: number):
   return true;
 }
 
+/**
+ * The encoder-decoder for the user's architecture: both stacks take its cell, width and depth;
+ * one-hot symbols of the vocabulary in, its logits out. What the engine's encoder-decoder does
+ * not have is refused with the reason.
+ */
+export function seq2seqModel(needs: Seq2SeqNeeds, arch: Architecture): Seq2SeqConfig {
+  if (arch.bidirectional) throw new TaskError(`${info.title} cannot use a bidirectional model: ${info.bidirectionalNote}`);
+  if (arch.outputFeedback) throw new TaskError(`${info.title}: the decoder already feeds back its outputs; Jordan output feedback does not apply`);
+  const lstm = arch.lstm;
+  if (lstm && (lstm.peepholes || !lstm.gates.input || !lstm.gates.forget || !lstm.gates.output)) {
+    throw new TaskError(`${info.title} trains the standard LSTM only (all gates, no peepholes)`);
+  }
+  return { cell: arch.cell, hiddenSize: arch.hiddenSize, numLayers: arch.numLayers, vocabSize: needs.vocabulary.length };
+}
+
 /** The sequence-to-sequence task. */
 export const seq2seqTask: EncoderDecoderTask = {
   kind: 'encoder-decoder',
   info,
-  coming:
-    'The engine trains one recurrent stack read in sync with its input; an encoder-decoder needs a second RNN started from ' +
-    'the encoder’s final state and a decoder fed its own outputs (or the targets), which src/engine does not have yet.',
   create(given, seed) {
     const s = resolveSettings(info.settings, given);
     const op = textOf<Seq2SeqOperation>(s, 'operation');

@@ -4,7 +4,8 @@
  * `create(settings, seed, files)`, which builds its seeded data: training batches by
  * step, a fixed validation set, and a metric with its trivial baseline.
  */
-import type { Batch, TokenTensor } from '../engine/batch.ts';
+import type { Batch } from '../engine/batch.ts';
+import type { Seq2SeqBatch } from '../engine/seq2seq.ts';
 import type { LossKind, OutputMode } from '../engine/model.ts';
 import type { Tensor } from '../engine/tensor.ts';
 import type { SettingSpec, TaskSettings } from './settings.ts';
@@ -112,19 +113,8 @@ export interface RecurrentTask {
   create: CreateTaskData<TaskData>;
 }
 
-/** Encoder-decoder batches: source and target sequences of their own lengths, padded. */
-export interface Seq2SeqBatch {
-  /** (B, S) source tokens, padded after the end. */
-  source: TokenTensor;
-  /** (B) the true source lengths. */
-  sourceLengths: Int32Array;
-  /** (B, U) the decoder's input under teacher forcing: start symbol, then the target shifted right. */
-  decoderInputs: TokenTensor;
-  /** (B, U) the target tokens, then the end symbol, then padding. */
-  targets: TokenTensor;
-  /** (B) target lengths including the end symbol. */
-  targetLengths: Int32Array;
-}
+/** Encoder-decoder batches: source and target sequences of their own lengths, padded (defined by the engine). */
+export type { Seq2SeqBatch };
 
 /** The encoder-decoder's needs: one vocabulary shared by source and target. */
 export interface Seq2SeqNeeds {
@@ -142,12 +132,12 @@ export interface Seq2SeqData {
   metric: Metric<Seq2SeqBatch>;
 }
 
-/** A task that needs an encoder-decoder model, which the engine does not have yet. */
+/** A task that needs an encoder-decoder model (src/engine/seq2seq.ts). */
 export interface EncoderDecoderTask {
   kind: 'encoder-decoder';
   info: TaskInfo;
-  /** Why it cannot be trained yet; the UI shows the task as coming. */
-  coming: string;
+  /** Why it cannot be trained yet, while that is so; absent: it trains (seq2seq does). */
+  coming?: string;
   create: CreateTaskData<Seq2SeqData>;
 }
 

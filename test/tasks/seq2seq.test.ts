@@ -1,8 +1,9 @@
 /** Sequence to sequence: targets by hand, the padded layout, seeding, and whole-sequence accuracy. */
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
+import { initSeq2SeqParams, seq2seqLossAndGrads } from '../../src/engine/seq2seq.ts';
 import { metricValue } from '../../src/tasks/index.ts';
-import { SEQ2SEQ_VOCABULARY, seq2seqTarget, seq2seqTask } from '../../src/tasks/seq2seq.ts';
+import { SEQ2SEQ_VOCABULARY, seq2seqModel, seq2seqTarget, seq2seqTask } from '../../src/tasks/seq2seq.ts';
 import type { Seq2SeqBatch } from '../../src/tasks/types.ts';
 
 /** Hash of a batch's bytes. */
@@ -84,5 +85,19 @@ describe('seq2seq', () => {
 
   test('the shortest source may not be longer than the longest', () => {
     expect(() => seq2seqTask.create({ minLength: 5, maxLength: 4 }, 1)).toThrow('The shortest source (5) must not be longer than the longest (4).');
+  });
+
+  test('engine smoke: the encoder-decoder from the needs takes a batch and gives a finite loss and a metric; what it lacks is refused', () => {
+    const data = seq2seqTask.create({ minLength: 2, maxLength: 4 }, 1);
+    const arch = { cell: 'lstm' as const, hiddenSize: 4, numLayers: 2, bidirectional: false };
+    const cfg = seq2seqModel(data.needs, arch);
+    expect(cfg).toEqual({ cell: 'lstm', hiddenSize: 4, numLayers: 2, vocabSize: SEQ2SEQ_VOCABULARY.length });
+    const batch = data.trainBatch(0, 3);
+    const r = seq2seqLossAndGrads(cfg, initSeq2SeqParams(cfg, 1), batch, { ratio: 0.5, seed: 1, step: 0 });
+    expect(Number.isFinite(r.loss)).toBe(true);
+    expect(r.logits.shape).toEqual([3, 5, SEQ2SEQ_VOCABULARY.length]);
+    expect(Number.isFinite(metricValue(data.metric, r.logits, batch))).toBe(true);
+    expect(() => seq2seqModel(data.needs, { ...arch, bidirectional: true })).toThrow(/bidirectional/);
+    expect(() => seq2seqModel(data.needs, { ...arch, lstm: { gates: { input: true, forget: true, output: true }, peepholes: true } })).toThrow(/standard LSTM/);
   });
 });

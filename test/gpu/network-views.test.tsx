@@ -8,6 +8,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { bpttWalk, type BpttWalk } from '../../src/engine/index.ts';
 import { BpttStepper, GateHeatmaps, GradientOverTime, UnrolledGraph, walkGraphNorms } from '../../src/ui/network/index.ts';
 import { formatNumber, vectorNorm } from '../../src/ui/network/format.ts';
+import { cutBoundaries } from '../../src/ui/network/graphLayout.ts';
 import { makeCase } from '../engine/helpers.ts';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -95,6 +96,23 @@ describe('BpttStepper', () => {
     }
   });
 
+  for (const cell of ['rnn_tanh', 'rnn_relu', 'gru'] as const)
+    test(`${cell} L=1 T=5 H=3: forward shows each gate and h_t (no c_t); backward dL/dh_t equals the record`, async () => {
+      const { config, params, batch } = makeCase({ cell, numLayers: 1, bidirectional: false, loss: 'cross_entropy', outputMode: 'last', B: 1, T: 5, H: 3, I: 2 });
+      const walk = bpttWalk(config, params, batch);
+      const w = walk.dirs[0];
+      const fwd = await render(<BpttStepper walk={walk} cursor={2} />);
+      expect(shown(fwd, 'h-norm')).toBeCloseTo(vectorNorm(w.h, 2 * 3, 3), 12);
+      expect(fwd.querySelector('[data-testid="c-norm"]')).toBeNull();
+      expect(fwd.querySelectorAll('[data-testid^="gate-norm-"]')).toHaveLength(cell === 'gru' ? 3 : 0);
+      await act(async () => root!.unmount());
+      host!.remove();
+      const back = await render(<BpttStepper walk={walk} cursor={5 + 1} />);
+      expect(byId(back, 'bptt-stepper').dataset.t).toBe('3');
+      expect(shown(back, 'dh-norm')).toBeCloseTo(vectorNorm(w.dh, 3 * 3, 3), 12);
+      expect(shown(back, 'contrib-bhh')).toBe(w.contribution.bhh[3]);
+    });
+
   test('keys: →, ← , End and Home move the cursor; the strip highlights the current step', async () => {
     const walk = lstmWalk();
     const c = await render(<BpttStepper walk={walk} />);
@@ -128,6 +146,18 @@ describe('BpttStepper', () => {
 });
 
 describe('UnrolledGraph', () => {
+  test('the cut marks fall where the engine cuts: cutBoundaries agrees with the walk\'s cut flags (T=11, k=3, bi)', () => {
+    const { config, params, batch } = makeCase({ cell: 'gru', numLayers: 1, bidirectional: true, loss: 'mse', outputMode: 'sequence', B: 1, T: 11, H: 2, I: 2 });
+    const walk = bpttWalk(config, params, batch, { bpttWindow: 3 });
+    for (const w of walk.dirs) {
+      // A step whose gradient from the next processed step was cut sits beside a boundary: t|t+1 forward, t-1|t reverse.
+      const fromFlags = [...w.cut].flatMap((c, t) => (c ? [w.dir === 0 ? t + 1 : t] : [])).sort((a, b) => a - b);
+      expect(cutBoundaries(11, 3, w.dir)).toEqual(fromFlags);
+      expect(fromFlags.length).toBe(3);
+    }
+  });
+
+
   const norms = (T: number, rows: number) => ({ nodes: Array.from({ length: rows }, (_, r) => Float64Array.from({ length: T }, (_, t) => 10 ** (-(T - t) / 40) * (r + 1))) });
 
   test('T=200, 2 layers bi, window 20: the brush limits the visible columns; cuts are marked', async () => {

@@ -42,12 +42,13 @@ export function cursorStep(w: WalkDirection, T: number, cursor: number): { phase
 export function BpttStepper({ walk, initialRow = 0, cursor: cursorProp, onCursorChange, width = 640 }: BpttStepperProps) {
   const { T, D } = walk;
   const count = 2 * T;
-  const [row, setRow] = useState(initialRow);
+  const [chosenRow, setRow] = useState(initialRow);
+  const row = Math.min(chosenRow, walk.dirs.length - 1); // a new walk may have fewer rows
   const [ownCursor, setOwnCursor] = useState(0);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(4);
   const w = walk.dirs[row];
-  if (!w) throw new RangeError(`BpttStepper: the walk has no row ${row} (it has ${walk.dirs.length})`);
+  if (!w || row < 0) throw new RangeError(`BpttStepper: the walk has no row ${chosenRow} (it has ${walk.dirs.length})`);
   const cursor = Math.max(0, Math.min(count - 1, cursorProp ?? ownCursor));
   const move = (c: number) => {
     const next = Math.max(0, Math.min(count - 1, c));

@@ -41,9 +41,13 @@ export function Heatmap({ name, T, H, value, colorOf, cellW, cellH, labels, pinn
 
   useEffect(() => {
     const img = new ImageData(T, H);
+    const bytes = new Map<string, [number, number, number]>(); // a scale yields few distinct colours: parse each once
     for (let j = 0; j < H; j++)
       for (let t = 0; t < T; t++) {
-        const [r, g, b] = rgbBytes(colorOf(value(t, j)));
+        const css = colorOf(value(t, j));
+        let rgb = bytes.get(css);
+        if (!rgb) bytes.set(css, (rgb = rgbBytes(css)));
+        const [r, g, b] = rgb;
         const o = (j * T + t) * 4;
         img.data[o] = r;
         img.data[o + 1] = g;

@@ -32,10 +32,9 @@ export class Session {
     readonly store: AppStore,
     private readonly client: TrainerClient,
   ) {
-    client.onMetrics = (metrics, playing) => {
+    // The status follows the commands, not the batches' `playing` flag: a view's request pauses the loop for a moment between steps.
+    client.onMetrics = (metrics) => {
       this.store.getState().history.append(metrics);
-      const status = this.store.getState().status;
-      if (!playing && status === 'playing') this.store.getState().setStatus('paused');
       this.scheduleNumbers();
     };
     client.onError = (message) => this.store.getState().fail(`Training stopped: ${message}`);

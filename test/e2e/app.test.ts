@@ -1,41 +1,50 @@
-/** The built app in headless Chromium, served from a sub-path, with and without WebGPU. */
+/**
+ * The built app in headless Chromium, served from a sub-path, used as a newcomer would:
+ * on SwiftShader's WebGPU, pick the adding problem, press play, see the step counter
+ * advance and the loss fall; space, `n` and `r`; a setting that needs a reset says so and
+ * reset builds the new run; then the character model trains and samples text. Without
+ * WebGPU the same page trains on the CPU.
+ */
 import { join } from 'node:path';
-import { chromium } from 'playwright';
+import { chromium, type Browser, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { baseArgs, requireChromium, webgpuArgs } from '../chromium.ts';
 import { root } from './build.ts';
 import { serveDir, type StaticServer } from './serve.ts';
 
-/** What one visit to the app saw once backend detection settled. */
-interface Visit {
-  title: string;
-  badgeState: string | null;
-  badgeText: string;
-  errors: string[];
+/** A page of the app with the errors it logs. */
+async function open(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  await page.goto(url);
+  await ready(page);
+  return { page, errors };
 }
 
-/** Opens the app in a fresh Chromium launched with `args` and reads the settled backend badge. */
-async function visit(url: string, args: string[]): Promise<Visit> {
-  const browser = await chromium.launch({ executablePath: requireChromium(), args });
-  try {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-    });
-    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-    await page.goto(url);
-    const badge = page.locator('[data-testid="backend"]:not([data-state="pending"])');
-    await badge.waitFor({ timeout: 30_000 });
-    return {
-      title: await page.title(),
-      badgeState: await badge.getAttribute('data-state'),
-      badgeText: (await badge.textContent()) ?? '',
-      errors,
-    };
-  } finally {
-    await browser.close();
-  }
+/** Waits until a run is built (the play button is enabled). */
+async function ready(page: Page): Promise<void> {
+  await page.locator('[data-testid="play"]:not([disabled])').waitFor({ timeout: 60_000 });
+}
+
+/** A number the top bar shows. */
+async function stat(page: Page, id: string): Promise<number> {
+  return Number((await page.getByTestId(id).textContent())!.replace(/,/g, ''));
+}
+
+/** Waits until the step counter reaches `n`. */
+async function stepAtLeast(page: Page, n: number, timeout = 30_000): Promise<void> {
+  await page.waitForFunction((min) => Number(document.querySelector('[data-testid="step"]')!.textContent!.replace(/,/g, '')) >= min, n, { timeout });
+}
+
+/** Picks a task in the Data section and waits for its run. */
+async function pickTask(page: Page, id: string): Promise<void> {
+  await page.getByTestId('task-picker').selectOption(id);
+  await page.locator('[data-testid="play"][disabled]').waitFor({ timeout: 5_000 }).catch(() => {});
+  await ready(page);
 }
 
 describe('built app served from a sub-path', () => {
@@ -45,18 +54,84 @@ describe('built app served from a sub-path', () => {
   });
   afterAll(() => server?.close());
 
-  test('WebGPU flags (SwiftShader): title "RNN Playground", badge names the swiftshader adapter, no errors', async () => {
-    const seen = await visit(server.url, [...baseArgs, ...webgpuArgs]);
-    expect(seen.errors).toEqual([]);
-    expect(seen.title).toBe('RNN Playground');
-    expect(seen.badgeState).toBe('webgpu');
-    expect(seen.badgeText).toMatch(/^WebGPU - .*swiftshader/);
-  });
+  test('WebGPU (SwiftShader): adding problem trains, keys work, a reset-only setting says so; the char model samples text', async () => {
+    const browser = await chromium.launch({ executablePath: requireChromium(), args: [...baseArgs, ...webgpuArgs] });
+    try {
+      const { page, errors } = await open(browser, server.url);
+      expect(await page.title()).toBe('RNN Playground');
+      await expect.poll(() => page.getByTestId('backend').getAttribute('data-state')).toBe('webgpu');
+      expect(await page.getByTestId('backend').textContent()).toMatch(/^WebGPU · .*swiftshader/);
 
-  test('no WebGPU flags: badge says "CPU - WebGPU unavailable" and a reason, no errors', async () => {
-    const seen = await visit(server.url, baseArgs);
-    expect(seen.errors).toEqual([]);
-    expect(seen.badgeState).toBe('cpu');
-    expect(seen.badgeText).toMatch(/^CPU - WebGPU unavailable: \S.+/);
-  });
+      // Pick the adding problem (from another task, so the picker builds a new run).
+      await pickTask(page, 'copy');
+      await pickTask(page, 'adding');
+
+      // One step for the first loss, then play: the counter advances and the loss falls.
+      await page.getByTestId('step-button').click();
+      await stepAtLeast(page, 1);
+      await expect.poll(() => page.getByTestId('train-loss').textContent()).not.toBe('—');
+      const firstLoss = await stat(page, 'train-loss');
+      await page.getByTestId('play').click();
+      await stepAtLeast(page, 60);
+      // Space pauses (focus on the page, not on a button).
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.keyboard.press(' ');
+      await expect.poll(() => page.getByTestId('play').getAttribute('aria-label')).toBe('Play');
+      await page.waitForTimeout(400);
+      const paused = await stat(page, 'step');
+      expect(await stat(page, 'train-loss')).toBeLessThan(firstLoss / 2);
+      expect(await stat(page, 'validation-loss')).toBeLessThan(firstLoss / 2);
+      await page.waitForTimeout(500);
+      expect(await stat(page, 'step')).toBe(paused);
+
+      // `n` takes one step, `r` goes back to step 0.
+      await page.keyboard.press('n');
+      await expect.poll(() => stat(page, 'step')).toBe(paused + 1);
+      await page.keyboard.press('r');
+      await expect.poll(() => stat(page, 'step')).toBe(0);
+
+      // The hidden size needs a new run: it says so until reset builds it.
+      expect(await page.getByTestId('needs-reset').count()).toBe(0);
+      await page.locator('#hidden').focus();
+      await page.keyboard.press('ArrowRight');
+      await expect.poll(() => page.getByTestId('needs-reset').count()).toBe(1);
+      await page.getByTestId('reset').click();
+      await ready(page);
+      await expect.poll(() => page.getByTestId('needs-reset').count()).toBe(0);
+      expect(await page.getByTestId('model-summary').textContent()).toContain('1 × 1 × 17');
+      // The earlier run's curve stays on the chart, named by what differed.
+      await expect.poll(() => page.locator('.charts').textContent()).toMatch(/hiddenSize: 16 → 17/);
+
+      // The character model: a few steps, and text sampled from its weights appears.
+      await pickTask(page, 'char-model');
+      await page.getByTestId('play').click();
+      await stepAtLeast(page, 5);
+      await page.getByTestId('play').click();
+      await expect.poll(() => page.getByTestId('sample-text').textContent(), { timeout: 15_000 }).toMatch(/^It is a truth .{20,}/s);
+
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
+  test('no WebGPU: the backend says CPU with a reason, and the adding problem trains there', async () => {
+    const browser = await chromium.launch({ executablePath: requireChromium(), args: baseArgs });
+    try {
+      const { page, errors } = await open(browser, server.url);
+      expect(await page.getByTestId('backend').getAttribute('data-state')).toBe('cpu');
+      expect(await page.getByTestId('backend').getAttribute('title')).toMatch(/^WebGPU is not used: \S.+/);
+      await page.getByTestId('step-button').click();
+      await expect.poll(() => page.getByTestId('train-loss').textContent()).not.toBe('—');
+      const firstLoss = await stat(page, 'train-loss');
+      await page.getByTestId('play').click();
+      await stepAtLeast(page, 60);
+      await page.getByTestId('play').click();
+      await expect.poll(() => page.getByTestId('play').getAttribute('aria-label')).toBe('Play');
+      expect(await stat(page, 'train-loss')).toBeLessThan(firstLoss / 2);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });

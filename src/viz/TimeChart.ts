@@ -6,9 +6,9 @@
  * requestAnimationFrame, and a ResizeObserver redraws when the container changes size. The
  * React components in src/ui/charts are thin wrappers around it.
  */
-import { axisBottom, axisLeft, format, select, type ScaleContinuousNumeric, type Selection } from 'd3';
+import { axisBottom, axisLeft, format, select, type NumberValue, type ScaleContinuousNumeric, type Selection } from 'd3';
 import { downsampleMinMax, finite, finitePositive, Smoother, type PointList, type Series } from './series.ts';
-import { stepExtent, stepScale, valueExtent, valueScale, type AxisScale } from './scales.ts';
+import { stepExtent, stepScale, valueExtent, valueScale, valueTicks, type AxisScale } from './scales.ts';
 
 /** One curve on the chart. */
 export interface ChartLayer {
@@ -50,8 +50,12 @@ function resolveColor(el: Element, color: string): string {
   return value;
 }
 
-/** A number for the accessible summary and tick labels: 3 significant digits. */
+/** A number for the accessible summary and the baseline: 3 significant digits. */
 const short = format('.3~g');
+/** Step tick labels: 0, 500, 1k, 1.5k (each tick picks its own SI prefix). */
+const stepFormat = (v: NumberValue) => format('~s')(v);
+/** Value tick labels: up to 3 significant digits, no trailing zeros. */
+const valueFormat = (v: NumberValue) => format('.3~g')(v);
 
 /** A live chart of step-indexed series in a container element. */
 export class TimeChart {
@@ -222,10 +226,12 @@ export class TimeChart {
     }
     const xTicks = Math.max(2, Math.floor((width - MARGIN.left - MARGIN.right) / 80));
     const yTicks = Math.max(2, Math.floor((height - MARGIN.top - MARGIN.bottom) / 40));
-    gx.attr('transform', `translate(0,${height - MARGIN.bottom})`).call(axisBottom(x).ticks(xTicks, '~s').tickSizeOuter(0));
-    const yAxis = axisLeft(y).tickSizeOuter(0).tickSizeInner(-(width - MARGIN.left - MARGIN.right));
-    if (this.scale === 'log') yAxis.ticks(yTicks, '.2~g');
-    else yAxis.ticks(yTicks, '~g');
+    gx.attr('transform', `translate(0,${height - MARGIN.bottom})`).call(axisBottom(x).ticks(xTicks).tickFormat(stepFormat).tickSizeOuter(0));
+    const yAxis = axisLeft(y)
+      .tickValues(valueTicks(this.scale, y, yTicks))
+      .tickFormat(valueFormat)
+      .tickSizeOuter(0)
+      .tickSizeInner(-(width - MARGIN.left - MARGIN.right));
     gy.attr('transform', `translate(${MARGIN.left},0)`).call(yAxis);
   }
 

@@ -30,7 +30,7 @@ export interface CellEquations {
   /** The cell's name as a heading, e.g. "LSTM". */
   title: string;
   equations: Equation[];
-  /** TeX: what the symbols mean. */
+  /** What the symbols mean, one sentence with inline math between $ signs. */
   legend: string;
   /** Two or three sentences on what the cell adds over the simpler one; inline math between $ signs. */
   about: string[];
@@ -44,7 +44,8 @@ function affine(k: string, recurrent = true): string {
   return recurrent ? `${input} + W_{h${k}}\\,h_{t-1} + b_{h${k}}` : input;
 }
 
-const LEGEND_COMMON = '\\sigma(u) = \\tfrac{1}{1 + e^{-u}},\\quad \\odot = \\text{element-wise product},\\quad W_{i\\cdot}, W_{h\\cdot} = \\text{input and recurrent weights}';
+/** The symbols every gated cell shares. */
+const LEGEND_COMMON = '$\\sigma(u) = 1/(1 + e^{-u})$ is the logistic sigmoid, $\\odot$ the element-wise product, $W_{i\\cdot}$ and $W_{h\\cdot}$ the input and recurrent weights';
 
 /** Vanilla RNN, tanh or ReLU, with or without Jordan feedback. */
 function vanilla(v: CellVariant): CellEquations {
@@ -63,13 +64,10 @@ function vanilla(v: CellVariant): CellEquations {
   return {
     title: relu ? 'Vanilla RNN (ReLU)' : 'Vanilla RNN (tanh)',
     equations: [{ defines: 'h_t', tex: `h_t = ${act}\\big(${affine('h', recurrent)}${feedback}\\big)` }],
-    legend: [
-      relu ? '\\operatorname{ReLU}(u) = \\max(0, u)' : '',
-      `W_{ih}${recurrent ? ', W_{hh}' : ''} = \\text{input${recurrent ? ' and recurrent' : ''} weights}`,
-      v.outputFeedback ? 'W_{hy} = \\text{output feedback weights}' : '',
-    ]
-      .filter(Boolean)
-      .join(',\\quad '),
+    legend:
+      (relu ? '$\\operatorname{ReLU}(u) = \\max(0, u)$; ' : '') +
+      (recurrent ? '$W_{ih}$ and $W_{hh}$ are the input and recurrent weights' : '$W_{ih}$ are the input weights') +
+      (v.outputFeedback ? ', $W_{hy}$ the output feedback weights.' : '.'),
     about: [
       'The simplest recurrence: one state $h_t$, rewritten at every step from the input $x_t$ and the previous state through the same weights $W_{hh}$.',
       relu
@@ -108,7 +106,7 @@ function lstm(v: CellVariant): CellEquations {
   return {
     title: off.length === 0 ? `LSTM${peep ? ' with peepholes' : ''}` : `LSTM ladder${peep ? ' with peepholes' : ''}`,
     equations,
-    legend: `${LEGEND_COMMON},\\quad c_t = \\text{cell state}`,
+    legend: `${LEGEND_COMMON}; $c_t$ is the cell state.`,
     about: [
       'The LSTM adds a cell state $c_t$ updated by addition. Starting from the residual cell $c_t = c_{t-1} + g_t$, the path from $c_{t-1}$ to $c_t$ passes the past state unaltered to the future, and the gradient back: the constant error carousel that lets it remember long term.',
       'Gates make the carousel controllable: the forget gate $f$ decides how much of the state to keep, the input gate $i$ how much of the candidate $g$ to write, and the output gate $o$ how much of the state to show as $h_t$.',
@@ -127,7 +125,7 @@ function gru(): CellEquations {
       { defines: 'n_t', tex: `n_t = \\tanh\\big(W_{in}\\,x_t + b_{in} + r_t \\odot (W_{hn}\\,h_{t-1} + b_{hn})\\big)` },
       { defines: 'h_t', tex: 'h_t = (1 - z_t) \\odot n_t + z_t \\odot h_{t-1}' },
     ],
-    legend: LEGEND_COMMON,
+    legend: `${LEGEND_COMMON}.`,
     about: [
       'The GRU couples the LSTM\u2019s input and forget gates into one: $z_t$ keeps the old state and $1 - z_t$ writes the candidate $n_t$, so where the state is forgotten it is replaced by the input, and where it is remembered the input is blocked.',
       'It keeps the additive path through time without a separate cell state, and the reset gate $r_t$ decides how much of $h_{t-1}$ the candidate sees: three weight blocks instead of the LSTM\u2019s four.',

@@ -47,17 +47,47 @@ export function stepScale(extent: Extent, range: Extent): ScaleContinuousNumeric
 }
 
 /**
- * The y scale over `extent` into `range` ([bottom, top] in pixels), rounded to nice ticks.
- * Linear: a flat extent is widened by 10% of its size (or 1 at zero) each way. Log: the
- * extent must be positive (throws otherwise); a flat one is widened to a factor 2 each way.
+ * The y scale over `extent` into `range` ([bottom, top] in pixels). Linear: rounded to nice
+ * ticks; a flat extent is widened by 10% of its size (or 1 at zero) each way. Log: the
+ * extent must be positive (throws otherwise); it is padded by 5% of its span in log units, and a
+ * flat one is widened to a factor 2 each way.
  */
 export function valueScale(kind: AxisScale, extent: Extent, range: Extent): ScaleContinuousNumeric<number, number> {
   const [lo, hi] = extent;
   if (kind === 'log') {
     if (!(lo > 0)) throw new RangeError(`log scale: the extent must be positive, got [${lo}, ${hi}]`);
-    const domain = lo === hi ? [lo / 2, hi * 2] : [lo, hi];
-    return scaleLog().domain(domain).range(range).nice();
+    // Not nice(): that would round out to whole decades and squash a curve spanning less than one.
+    const [a, b] = lo === hi ? [lo / 2, hi * 2] : [lo, hi];
+    const pad = (b / a) ** 0.05;
+    return scaleLog().domain([a / pad, b * pad]).range(range);
   }
   const pad = lo === hi ? Math.abs(lo) * 0.1 || 1 : 0;
   return scaleLinear().domain([lo - pad, hi + pad]).range(range).nice();
+}
+
+/** Mantissas tried for log-axis ticks, sparsest first. */
+const LOG_MANTISSAS = [[1], [1, 2, 5], [1, 2, 3, 5, 7], [1, 2, 3, 4, 5, 6, 7, 8, 9]];
+
+/**
+ * Tick values for a value axis with about `count` ticks. Linear: d3's. Log: the sparsest of
+ * 1, 1-2-5, 1-2-3-5-7 or 1..9 per decade that gives at least 3 ticks in the domain (so a
+ * curve spanning less than a decade still gets labels), every tick labelled.
+ */
+export function valueTicks(kind: AxisScale, scale: ScaleContinuousNumeric<number, number>, count: number): number[] {
+  if (kind !== 'log') return scale.ticks(count);
+  const [lo, hi] = scale.domain();
+  let ticks: number[] = [];
+  for (const mantissas of LOG_MANTISSAS) {
+    const next: number[] = [];
+    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+      for (const m of mantissas) {
+        const t = Number((m * 10 ** e).toPrecision(12));
+        if (t >= lo && t <= hi) next.push(t);
+      }
+    }
+    if (next.length > Math.max(count, 3) && ticks.length >= 2) return ticks;
+    ticks = next;
+    if (ticks.length >= 3) return ticks;
+  }
+  return ticks;
 }

@@ -1,7 +1,8 @@
 /** The charts' scales from live data: empty, single point, flat values, log axes. */
 import { describe, expect, test } from 'vitest';
 import { finitePositive, finite } from '../../src/viz/series.ts';
-import { stepExtent, stepScale, valueExtent, valueScale } from '../../src/viz/scales.ts';
+import { scaleLog } from 'd3';
+import { stepExtent, stepScale, valueExtent, valueScale, valueTicks } from '../../src/viz/scales.ts';
 
 describe('extents', () => {
   test('stepExtent spans the first and last steps of every non-empty series; null when all are empty', () => {
@@ -52,5 +53,25 @@ describe('scales', () => {
     expect(flat[0]).toBeLessThan(4);
     expect(flat[1]).toBeGreaterThan(4);
     expect(() => valueScale('log', [0, 1], [100, 0])).toThrow(/log scale: the extent must be positive/);
+  });
+});
+
+describe('valueTicks on a log axis', () => {
+  const ticks = (lo: number, hi: number) => valueTicks('log', scaleLog().domain([lo, hi]).range([100, 0]), 5);
+
+  test('several decades: one tick per decade', () => {
+    expect(ticks(0.001, 10)).toEqual([0.001, 0.01, 0.1, 1, 10]);
+  });
+
+  test('less than a decade: 1-2-5 or finer, at least 3 ticks, all inside the domain', () => {
+    expect(ticks(0.25, 2.3)).toEqual([0.5, 1, 2]);
+    const narrow = ticks(0.3, 0.9);
+    expect(narrow.length).toBeGreaterThanOrEqual(3);
+    for (const t of narrow) expect(t >= 0.3 && t <= 0.9).toBe(true);
+  });
+
+  test('linear axes keep d3 ticks', () => {
+    const y = valueScale('linear', [0, 1], [100, 0]);
+    expect(valueTicks('linear', y, 5)).toEqual(y.ticks(5));
   });
 });

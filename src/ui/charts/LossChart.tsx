@@ -34,7 +34,7 @@ export interface LossChartProps {
   onScaleChange?: (scale: AxisScale) => void;
   /** Earlier runs, drawn faintly behind the current one, oldest first. */
   ghosts?: readonly GhostRun[];
-  /** Weight of the training curve's exponential moving average, in [0, 1) (default 0.9). */
+  /** Weight of the training curve's exponential moving average, in [0, 1) (default 0.95). */
   smoothing?: number;
   /** Height of the plot in CSS pixels (default 220); the width follows the container. */
   height?: number;
@@ -44,7 +44,7 @@ export interface LossChartProps {
 const NONE: readonly GhostRun[] = [];
 
 /** Train and validation loss over steps, with earlier runs behind. */
-export function LossChart({ history, scale, onScaleChange, ghosts = NONE, smoothing = 0.9, height = 220 }: LossChartProps) {
+export function LossChart({ history, scale, onScaleChange, ghosts = NONE, smoothing = 0.95, height = 220 }: LossChartProps) {
   const layers = useMemo<ChartLayer[]>(
     () => [
       ...ghosts.flatMap((g, i): ChartLayer[] => [

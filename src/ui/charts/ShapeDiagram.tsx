@@ -8,8 +8,8 @@ import './charts.css';
 /** Props of {@link ShapeDiagram}. */
 export interface ShapeDiagramProps {
   shape: SequenceShape;
-  /** Rendered width in CSS pixels (default 160); the height follows the diagram's proportions. */
-  width?: number;
+  /** CSS pixels per diagram unit (default 1.2; a box is 24 units wide), the same for every shape so they compare. */
+  scale?: number;
   /** Show the shape's name under the diagram (default true). */
   caption?: boolean;
 }
@@ -18,7 +18,7 @@ export interface ShapeDiagramProps {
 const BOX_CLASS = { input: 'box-input', hidden: 'box-hidden', output: 'box-output', fed: 'box-input box-fed' } as const;
 
 /** The diagram, with a <title> and <desc> naming the shape for screen readers. */
-export function ShapeDiagram({ shape, width = 160, caption = true }: ShapeDiagramProps) {
+export function ShapeDiagram({ shape, scale = 1.2, caption = true }: ShapeDiagramProps) {
   const layout = shapeLayout(shape);
   const id = useId();
   const captionH = caption ? 14 : 0;
@@ -29,8 +29,8 @@ export function ShapeDiagram({ shape, width = 160, caption = true }: ShapeDiagra
       role="img"
       aria-labelledby={`${id}-title ${id}-desc`}
       viewBox={`0 0 ${layout.width} ${height}`}
-      width={width}
-      height={(width * height) / layout.width}
+      width={layout.width * scale}
+      height={height * scale}
       data-shape={shape}
     >
       <title id={`${id}-title`}>{`Sequence shape: ${shape}`}</title>

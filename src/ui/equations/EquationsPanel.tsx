@@ -38,7 +38,7 @@ function Prose({ text }: { text: string }) {
   );
 }
 
-/** The equations of a cell and what it adds, in two columns (one on narrow screens). */
+/** The equations of a cell and what it adds: stacked, or side by side when the panel is wide (a container query). */
 export function EquationsPanel({ cell, gates, peepholes, outputFeedback }: EquationsPanelProps) {
   const eq = useMemo(() => cellEquations({ cell, gates, peepholes, outputFeedback }), [cell, gates, peepholes, outputFeedback]);
   const html = useMemo(() => eq.equations.map((e) => tex(e.tex, true)), [eq]);
@@ -50,7 +50,9 @@ export function EquationsPanel({ cell, gates, peepholes, outputFeedback }: Equat
           {eq.equations.map((e, i) => (
             <div key={e.defines} className="equation" data-defines={e.defines} dangerouslySetInnerHTML={{ __html: html[i] }} />
           ))}
-          <div className="equations-legend" dangerouslySetInnerHTML={{ __html: tex(eq.legend, false) }} />
+          <div className="equations-legend">
+            <Prose text={eq.legend} />
+          </div>
         </div>
         <div className="equations-prose">
           {eq.about.map((text) => (

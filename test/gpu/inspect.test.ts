@@ -1,6 +1,6 @@
 /**
  * The task views' data (src/train/inspect.ts) against the engine's own passes: an example's
- * prediction is the backend's, sampling one symbol at a time with the carried state gives
+ * prediction is the engine's on that example alone, sampling one symbol at a time with the carried state gives
  * what the whole sequence read at once predicts, a sentence's last prefix scores as the task
  * scores that validation sentence, and the forecast's first value is the model's next value.
  * Then `inspect` through the worker while it trains.
@@ -45,11 +45,11 @@ function softmax(row: ArrayLike<number>): number[] {
 }
 
 describe('inspect', () => {
-  test('example (adding T=10, example 3): inputs and target are the validation set’s, the prediction the backend’s', async () => {
-    const { trainer, run, params } = await trained(config('adding', { T: 10 }));
+  test('example (adding T=10, example 3): inputs and target are the validation set’s, the prediction the engine’s', async () => {
+    const { run, params } = await trained(config('adding', { T: 10 }));
     const view = inspectExample(run, params, 3);
     const example = sliceBatch(run.data.validation, 3, 1);
-    const predicted = await trainer.backend.predict(example);
+    const predicted = forward(run.model, params, example).outputs;
     expect(view.inputs).toHaveLength(10);
     expect(view.inputs[4]).toEqual(Array.from(example.inputs!.data.subarray(8, 10)));
     expect(view.targets).toEqual([example.targets.data[0]]);
@@ -97,7 +97,7 @@ describe('inspect', () => {
   }
 
   test('sentence (sentiment, one-hot): after the last word it scores as the task scores that validation sentence', async () => {
-    const { trainer, run, params } = await trained(config('sentiment', {}, 'one-hot'), 10);
+    const { run, params } = await trained(config('sentiment', {}, 'one-hot'), 10);
     const vocabulary = (run.data.needs.input as { vocabulary: readonly string[] }).vocabulary;
     const example = sliceBatch(run.data.validation, 0, 1);
     const T = run.data.needs.sequenceLength;
@@ -106,7 +106,7 @@ describe('inspect', () => {
     const view = inspectSentence(run, params, text);
     expect(view.words).toHaveLength(ids.length);
     expect(view.labels).toEqual(run.data.needs.outputLabels);
-    const expected = softmax((await trainer.backend.predict(example)).data);
+    const expected = softmax(forward(run.model, params, example).outputs.data);
     view.probabilities.at(-1)!.forEach((p, k) => expect(p).toBeCloseTo(expected[k], 10));
     expect(inspectSentence(run, params, 'zzzq wonderful').words[0]).toBe('<unk>');
     expect(() => inspectSentence(run, params, '   ')).toThrow(/at least one word/);

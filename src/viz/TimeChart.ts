@@ -224,7 +224,7 @@ export class TimeChart {
       gy.selectAll('*').remove();
       return;
     }
-    const xTicks = Math.max(2, Math.floor((width - MARGIN.left - MARGIN.right) / 80));
+    const xTicks = Math.max(2, Math.floor((width - MARGIN.left - MARGIN.right) / 60));
     const yTicks = Math.max(2, Math.floor((height - MARGIN.top - MARGIN.bottom) / 40));
     gx.attr('transform', `translate(0,${height - MARGIN.bottom})`).call(axisBottom(x).ticks(xTicks).tickFormat(stepFormat).tickSizeOuter(0));
     const yAxis = axisLeft(y)

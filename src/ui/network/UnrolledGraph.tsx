@@ -67,7 +67,7 @@ export function UnrolledGraph({ shape, view, norms, selected, onSelect, range, o
   if (norms && norms.nodes.length !== rows.length) throw new RangeError(`UnrolledGraph: norms.nodes has ${norms.nodes.length} rows, the shape has ${rows.length}`);
 
   const steps = Array.from({ length: end - start }, (_, i) => start + i);
-  const x = scaleBand<number>().domain(steps).range([LEFT, width - RIGHT]).paddingInner(0.35).paddingOuter(0.2);
+  const x = scaleBand<number>().domain(steps).range([LEFT, width - RIGHT]).paddingInner(steps.length > 80 ? 0.1 : 0.35).paddingOuter(0.2); // many steps: bigger nodes, shorter edges
   const bw = x.bandwidth();
   const node = Math.min(bw, 22);
   const cx = (t: number) => x(t)! + bw / 2;
@@ -89,6 +89,7 @@ export function UnrolledGraph({ shape, view, norms, selected, onSelect, range, o
       ? { stroke: v > 0 ? logColor(v) : MISSING, strokeWidth: v > 0 ? 1 + 4 * Math.max(0, 1 + Math.log10(v / hi) / DECADES) : 0.75 }
       : { stroke: 'var(--color-border, #bbb)', strokeWidth: 1.25 };
   const inView = (t: number) => t >= start && t < end;
+  const labelEvery = Math.ceil(28 / x.step()); // step labels at least 28 px apart
   const lineX = (b: number) => (x(b - 1)! + bw + x(b)!) / 2; // between columns b-1 and b
 
   return (
@@ -165,7 +166,7 @@ export function UnrolledGraph({ shape, view, norms, selected, onSelect, range, o
               </rect>
             );
           })}
-          {(bw >= 14 || t % Math.ceil(14 / Math.max(bw, 1)) === 0) && (
+          {t % labelEvery === 0 && (
             <text className="nv-axis" x={cx(t)} y={yAxis} textAnchor="middle">
               {stepLabel(t)}
             </text>

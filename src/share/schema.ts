@@ -60,6 +60,8 @@ interface RowBase {
   default: RowValue;
   /** When the row is part of the state (given the rows before it); absent: always. */
   applies?: (s: ShareState) => boolean;
+  /** `applies` in words, for the docs. */
+  when?: string;
   /** For task setting rows: the task whose settings the row belongs to. */
   task?: string;
   /** The value in the state (undefined when its field is absent). */
@@ -119,7 +121,33 @@ function encodingOf(s: ShareState): unknown {
   return s.config.task.settings.encoding;
 }
 
-const isLstm = (s: ShareState) => s.config.model.cell === 'lstm';
+/** The encoder-decoder (seq2seq) trains the standard LSTM only, so the gate switches are for recurrent tasks. */
+const isLstm = (s: ShareState) => s.config.model.cell === 'lstm' && stateTask(s).kind === 'recurrent';
+
+const LSTM_ONLY = 'c=lstm, a recurrent task (the encoder-decoder trains the standard LSTM)';
+
+const encoderDecoder = (s: ShareState) => stateTask(s).kind === 'encoder-decoder';
+
+type Schedule = NonNullable<TrainerConfig['training']['teacherForcing']>;
+
+/** A schedule of a kind with the rows' default numbers (teacher forcing throughout, r = 1, for `constant`). */
+function schedule(kind: Schedule['kind']): Schedule {
+  if (kind === 'linear') return { kind, start: 1, end: 0, steps: 1000 };
+  if (kind === 'inverse_sigmoid') return { kind, k: 100 };
+  return { kind: 'constant', ratio: 1 };
+}
+
+/** Read and write one number of the teacher-forcing schedule, when it is of `kind`. */
+function scheduleField(kind: Schedule['kind'], name: string) {
+  const of = (s: ShareState) => s.config.training.teacherForcing as unknown as Record<string, number>;
+  return {
+    where: `config.training.teacherForcing.${name}`,
+    applies: (s: ShareState) => s.config.training.teacherForcing?.kind === kind,
+    when: `tf=${kind}`,
+    get: (s: ShareState) => (s.config.training.teacherForcing?.kind === kind ? of(s)[name] : undefined),
+    set: (s: ShareState, v: RowValue) => void (of(s)[name] = v as number),
+  };
+}
 
 /**
  * Whether Jordan output feedback is possible: an rnn cell, one layer, unidirectional, a
@@ -127,7 +155,7 @@ const isLstm = (s: ShareState) => s.config.model.cell === 'lstm';
  */
 function feedbackPossible(s: ShareState): boolean {
   const m = s.config.model;
-  return (m.cell === 'rnn_tanh' || m.cell === 'rnn_relu') && m.numLayers === 1 && !m.bidirectional && stateTask(s).info.outputMode === 'sequence' && encodingOf(s) !== 'embedding';
+  return stateTask(s).kind === 'recurrent' && (m.cell === 'rnn_tanh' || m.cell === 'rnn_relu') && m.numLayers === 1 && !m.bidirectional && stateTask(s).info.outputMode === 'sequence' && encodingOf(s) !== 'embedding';
 }
 
 /** Which clipping is on, from the optimizer's two fields. */
@@ -171,15 +199,15 @@ const RUN_ROWS: SchemaRow[] = [
   { key: 'l', type: 'int', min: 1, max: MAX_LAYERS, default: 1, ...field('config.model', model, 'numLayers') },
   {
     key: 'bi', type: 'boolean', default: false, ...field('config.model', model, 'bidirectional'),
-    applies: (s) => stateTask(s).info.bidirectional !== 'forbidden',
+    applies: (s) => stateTask(s).info.bidirectional !== 'forbidden', when: 'the task allows a bidirectional model',
   },
   { key: 'e', type: 'int', min: 1, max: 256, default: 16, ...field('config.model', model, 'embeddingSize') },
-  { key: 'gi', type: 'boolean', default: true, applies: isLstm, where: 'config.model.lstm.gates.input', get: (s) => s.config.model.lstm?.gates.input, set: (s, v) => void (gates(s).input = v as boolean) },
-  { key: 'gf', type: 'boolean', default: true, applies: isLstm, where: 'config.model.lstm.gates.forget', get: (s) => s.config.model.lstm?.gates.forget, set: (s, v) => void (gates(s).forget = v as boolean) },
-  { key: 'go', type: 'boolean', default: true, applies: isLstm, where: 'config.model.lstm.gates.output', get: (s) => s.config.model.lstm?.gates.output, set: (s, v) => void (gates(s).output = v as boolean) },
-  { key: 'pp', type: 'boolean', default: false, applies: isLstm, where: 'config.model.lstm.peepholes', get: (s) => s.config.model.lstm?.peepholes, set: (s, v) => void (s.config.model.lstm!.peepholes = v as boolean) },
+  { key: 'gi', type: 'boolean', default: true, applies: isLstm, when: LSTM_ONLY, where: 'config.model.lstm.gates.input', get: (s) => s.config.model.lstm?.gates.input, set: (s, v) => void (gates(s).input = v as boolean) },
+  { key: 'gf', type: 'boolean', default: true, applies: isLstm, when: LSTM_ONLY, where: 'config.model.lstm.gates.forget', get: (s) => s.config.model.lstm?.gates.forget, set: (s, v) => void (gates(s).forget = v as boolean) },
+  { key: 'go', type: 'boolean', default: true, applies: isLstm, when: LSTM_ONLY, where: 'config.model.lstm.gates.output', get: (s) => s.config.model.lstm?.gates.output, set: (s, v) => void (gates(s).output = v as boolean) },
+  { key: 'pp', type: 'boolean', default: false, applies: isLstm, when: LSTM_ONLY, where: 'config.model.lstm.peepholes', get: (s) => s.config.model.lstm?.peepholes, set: (s, v) => void (s.config.model.lstm!.peepholes = v as boolean) },
   {
-    key: 'fb', type: 'boolean', default: false, applies: feedbackPossible, where: 'config.model.outputFeedback (present or not)',
+    key: 'fb', type: 'boolean', default: false, applies: feedbackPossible, when: 'rnn_tanh or rnn_relu, 1 layer, unidirectional, no embedding, a recurrent task with an output per step', where: 'config.model.outputFeedback (present or not)',
     get: (s) => s.config.model.outputFeedback !== undefined,
     set: (s, v) => {
       if (v) s.config.model.outputFeedback ??= { teacherForcing: false, recurrent: true };
@@ -187,11 +215,11 @@ const RUN_ROWS: SchemaRow[] = [
     },
   },
   {
-    key: 'fbt', type: 'boolean', default: false, applies: (s) => s.config.model.outputFeedback !== undefined, where: 'config.model.outputFeedback.teacherForcing',
+    key: 'fbt', type: 'boolean', default: false, applies: (s) => s.config.model.outputFeedback !== undefined, when: 'fb=1', where: 'config.model.outputFeedback.teacherForcing',
     get: (s) => s.config.model.outputFeedback?.teacherForcing, set: (s, v) => void (s.config.model.outputFeedback!.teacherForcing = v as boolean),
   },
   {
-    key: 'fbr', type: 'boolean', default: true, applies: (s) => s.config.model.outputFeedback !== undefined, where: 'config.model.outputFeedback.recurrent',
+    key: 'fbr', type: 'boolean', default: true, applies: (s) => s.config.model.outputFeedback !== undefined, when: 'fb=1', where: 'config.model.outputFeedback.recurrent',
     get: (s) => s.config.model.outputFeedback?.recurrent, set: (s, v) => void (s.config.model.outputFeedback!.recurrent = v as boolean),
   },
   // Initialization
@@ -218,7 +246,7 @@ const RUN_ROWS: SchemaRow[] = [
   },
   {
     key: 'ct', type: 'number', min: 0, max: 1000, default: 1, where: 'config.training.optimizer.clipNorm or clipValue',
-    applies: (s) => clipMode(optimizer(s)) !== 'none',
+    applies: (s) => clipMode(optimizer(s)) !== 'none', when: 'cl is norm or value',
     get: (s) => optimizer(s).clipNorm ?? optimizer(s).clipValue ?? undefined,
     set: (s, v) => {
       const o = optimizer(s);
@@ -232,6 +260,19 @@ const RUN_ROWS: SchemaRow[] = [
   { key: 'sf', type: 'boolean', default: false, ...field('config.training', training, 'stateful') },
   { key: 'dp', type: 'number', min: 0, max: 0.9, default: 0, ...field('config.training', training, 'dropout') },
   { key: 'ev', type: 'int', min: 0, max: 100_000, default: 50, ...field('config.training', training, 'evalEvery') },
+  // Teacher forcing (encoder-decoder tasks): the ratio r by step, constant or scheduled (src/train/config.ts)
+  {
+    key: 'tf', type: 'enum', values: ['constant', 'linear', 'inverse_sigmoid'], default: 'constant', applies: encoderDecoder, when: 'an encoder-decoder task (seq2seq)', where: 'config.training.teacherForcing.kind',
+    get: (s) => s.config.training.teacherForcing?.kind,
+    set: (s, v) => {
+      if (s.config.training.teacherForcing?.kind !== v) s.config.training.teacherForcing = schedule(v as Schedule['kind']);
+    },
+  },
+  { key: 'tfr', type: 'number', min: 0, max: 1, default: 1, ...scheduleField('constant', 'ratio') },
+  { key: 'tfs', type: 'number', min: 0, max: 1, default: 1, ...scheduleField('linear', 'start') },
+  { key: 'tfe', type: 'number', min: 0, max: 1, default: 0, ...scheduleField('linear', 'end') },
+  { key: 'tfn', type: 'int', min: 1, max: 1_000_000, default: 1000, ...scheduleField('linear', 'steps') },
+  { key: 'tfk', type: 'number', min: 1, max: 1_000_000, default: 100, ...scheduleField('inverse_sigmoid', 'k') },
 ];
 
 /** One boolean row per view (`v<initial>` would clash; keys are `vw.<name>`), then per hideable panel. */
@@ -248,6 +289,7 @@ function taskRow(task: Task, spec: SettingSpec): SchemaRow {
     task: id,
     default: spec.default,
     applies: (s: ShareState) => s.config.task.id === id,
+    when: `t=${id}`,
     ...field<Record<string, SettingValue>>(`config.task.settings`, (s) => s.config.task.settings as Record<string, SettingValue>, spec.key),
   };
   if (spec.kind === 'number') return { ...base, type: spec.integer ? 'int' : 'number', min: spec.min, max: spec.max };
@@ -285,7 +327,7 @@ export type StateOverride = {
     seed?: number;
     model?: Partial<Omit<Model, 'lstm'>> & { lstm?: { gates?: Partial<NonNullable<Model['lstm']>['gates']>; peepholes?: boolean } };
     init?: Partial<TrainerConfig['init']>;
-    training?: Partial<Omit<TrainerConfig['training'], 'optimizer'>> & { optimizer?: Partial<Optimizer> };
+    training?: Partial<Omit<TrainerConfig['training'], 'optimizer' | 'teacherForcing'>> & { optimizer?: Partial<Optimizer>; teacherForcing?: Schedule };
   };
   backend?: BackendChoice;
   views?: Partial<Record<ViewName, boolean>>;
@@ -331,6 +373,9 @@ export function applyOverride(base: ShareState, over: StateOverride): ShareState
   const cell = over.config?.model?.cell;
   if (cell !== undefined) rowByKey('c').set(s, cell);
   mergeInto(s as unknown as Record<string, unknown>, over as Record<string, unknown>);
+  // A schedule is replaced whole: merging one kind into another would mix their numbers.
+  const schedule = over.config?.training?.teacherForcing;
+  if (schedule) s.config.training.teacherForcing = structuredClone(schedule);
   return s;
 }
 
@@ -360,6 +405,7 @@ export function defaultState(taskId: string = TASK_ROW.default as string): Share
     views: Object.fromEntries(VIEW_NAMES.map((v) => [v, false])) as Record<ViewName, boolean>,
     embed: Object.fromEntries(EMBED_PANELS.map((p) => [p, false])) as Record<EmbedPanel, boolean>,
   };
+  if (task.kind === 'encoder-decoder') s.config.training.teacherForcing = schedule('constant');
   for (const row of [...RUN_ROWS, ...PAGE_ROWS]) if (!row.applies || row.applies(s)) row.set(s, row.default);
   return applyOverride(s, TASK_PRESETS[taskId] ?? {});
 }

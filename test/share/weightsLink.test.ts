@@ -17,7 +17,7 @@ const SMALL: ModelConfig = { cell: 'lstm', inputSize: 2, hiddenSize: 16, numLaye
 const BIG: ModelConfig = { ...SMALL, hiddenSize: 64, numLayers: 2 };
 
 /** deflate-raw of some bytes, base64url, as a hostile link would carry them. */
-async function deflated(chunks: Iterable<Uint8Array>): Promise<string> {
+async function deflated(chunks: Iterable<Uint8Array<ArrayBuffer>>): Promise<string> {
   const stream = new CompressionStream('deflate-raw');
   const writer = stream.writable.getWriter();
   const writing = (async () => {
@@ -30,7 +30,7 @@ async function deflated(chunks: Iterable<Uint8Array>): Promise<string> {
 }
 
 /** The model's layout as float32 bytes, after `edit` changes the flat array. */
-function flatBytes(config: ModelConfig, edit: (flat: Float32Array) => void = () => {}): Uint8Array {
+function flatBytes(config: ModelConfig, edit: (flat: Float32Array) => void = () => {}): Uint8Array<ArrayBuffer> {
   const flat = packParams(paramLayout(config), initParams(config, 1));
   edit(flat);
   return new Uint8Array(flat.buffer);

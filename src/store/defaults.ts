@@ -25,7 +25,7 @@ const PER_TASK: Record<string, TaskDefaults> = {
   'time-series': { settings: { T: 50 } },
   adding: { settings: { T: 30 }, lr: 0.02 },
   copy: { settings: { k: 3, delay: 5 }, model: { hiddenSize: 32 }, lr: 0.02 },
-  'char-model': { settings: { T: 32 }, model: { hiddenSize: 64 } },
+  'char-model': { settings: { T: 32 }, model: { hiddenSize: 32 } },
   reber: { settings: {}, seed: 1 },
   sentiment: { settings: { encoding: 'one-hot' } },
   seq2seq: { settings: {} },

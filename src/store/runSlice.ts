@@ -45,8 +45,11 @@ export interface RunSlice extends RunNumbers {
   fail(message: string): void;
   setInfo(info: RunInfo): void;
   setNumbers(numbers: RunNumbers): void;
-  /** Starts a new history; the old one joins the earlier runs when it has any points. */
-  newHistory(previousConfig: TrainerConfig | null): void;
+  /**
+   * Starts a new history for a run of `next`; the old one (of `previous`) joins the earlier
+   * runs when it has any points. Earlier runs of another task are dropped (their losses do not compare).
+   */
+  newHistory(previous: TrainerConfig | null, next: TrainerConfig): void;
 }
 
 /** How many earlier runs the chart keeps. */
@@ -66,9 +69,9 @@ export const createRunSlice: StateCreator<Store, [], [], RunSlice> = (set) => ({
   fail: (error) => set({ status: 'error', error }),
   setInfo: (info) => set({ info }),
   setNumbers: (numbers) => set(numbers),
-  newHistory: (previousConfig) =>
+  newHistory: (previous, next) =>
     set((s) => {
-      const kept = s.history.trainLoss.step.length > 0 && previousConfig ? [{ history: s.history, config: previousConfig }, ...s.earlier].slice(0, EARLIER_RUNS) : s.earlier;
-      return { history: new RunHistory(), earlier: kept, ...ZERO };
+      const kept = s.history.trainLoss.step.length > 0 && previous ? [{ history: s.history, config: previous }, ...s.earlier] : s.earlier;
+      return { history: new RunHistory(), earlier: kept.filter((run) => run.config.task.id === next.task.id).slice(0, EARLIER_RUNS), ...ZERO };
     }),
 });

@@ -86,7 +86,7 @@ export class Session {
     const previous = s.applied;
     s.setStatus('paused');
     await this.command(() => this.client.reset());
-    this.store.getState().newHistory(previous);
+    this.store.getState().newHistory(previous, previous);
   }
 
   /** Picks a task with its defaults and builds its run at once. */
@@ -124,7 +124,7 @@ export class Session {
       const info = await this.client.init(config, s.backendChoice);
       if (generation !== this.generation) return;
       const now = this.store.getState();
-      now.newHistory(previous);
+      now.newHistory(previous, config);
       now.setInfo(info);
       now.setApplied(config);
       now.setStatus('paused');

@@ -56,7 +56,7 @@ export function DataPanel() {
         </details>
       ))}
       <div className="task-about">
-        <ShapeSlot shape={task.info.shape} />
+        <ShapeSlot shape={task.info.shape} scale={0.6} caption={false} />
         <TaskDescription text={task.info.description} />
       </div>
       {specs.map((spec) => (

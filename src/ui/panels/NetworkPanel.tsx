@@ -1,17 +1,28 @@
 /** The network area: for now the run's model in numbers and its sequence shape (issue 7 draws the network inside it). */
-import { directions, paramSpecs } from '../../engine/model.ts';
+import { directions, paramSpecs, type ModelConfig } from '../../engine/model.ts';
 import { shapeSize } from '../../engine/tensor.ts';
-import { selectInfo, useTask } from '../../store/selectors.ts';
+import { selectApplied, selectInfo, useTask } from '../../store/selectors.ts';
+import type { SettingValue } from '../../tasks/index.ts';
 import { useStore } from '../../store/store.ts';
 import { formatCount } from '../format.ts';
 import { ShapeSlot } from './ShapeSlot.tsx';
 
 const CELL_NAMES = { rnn_tanh: 'vanilla RNN (tanh)', rnn_relu: 'vanilla RNN (ReLU)', lstm: 'LSTM', gru: 'GRU' } as const;
 
+/** What enters the network at each step, in words. */
+function inputText(model: ModelConfig, encoding: SettingValue | undefined): string {
+  if (model.embedding) return `${model.embedding.vocabSize} tokens → learned embedding of ${model.inputSize}`;
+  if (encoding === 'one-hot') return `one-hot over ${model.inputSize} symbols`;
+  return `${model.inputSize} ${model.inputSize === 1 ? 'value' : 'values'} per step`;
+}
+
 /** The middle panel. */
 export function NetworkPanel() {
   const info = useStore(selectInfo);
+  const given = useStore(selectApplied)?.task.settings.encoding;
   const task = useTask();
+  const spec = task.info.settings.find((s) => s.key === 'encoding');
+  const encoding = given ?? spec?.default;
   const model = info?.model;
   const params = model ? paramSpecs(model).reduce((n, s) => n + shapeSize(s.shape), 0) : 0;
   return (
@@ -20,17 +31,17 @@ export function NetworkPanel() {
         Network
       </h2>
       <div className="network-body">
-        <ShapeSlot shape={task.info.shape} />
+        <ShapeSlot shape={task.info.shape} scale={1} />
         {model ? (
           <dl className="summary" data-testid="model-summary">
             <dt>cell</dt>
             <dd>{CELL_NAMES[model.cell]}</dd>
-            <dt>layers × directions × hidden</dt>
+            <dt title="layers × directions × hidden units">layers × dir. × H</dt>
             <dd>
               {model.numLayers} × {directions(model)} × {model.hiddenSize}
             </dd>
             <dt>input</dt>
-            <dd>{model.embedding ? `${model.embedding.vocabSize} tokens → embedding of ${model.inputSize}` : `${model.inputSize} features per step`}</dd>
+            <dd>{inputText(model, encoding)}</dd>
             <dt>output</dt>
             <dd>
               {model.outputSize} {task.info.loss === 'mse' ? 'value' : 'classes'}

@@ -20,9 +20,9 @@ function ViewFor({ id }: { id: string }) {
     case 'copy':
       return <TokenView caption="Outlined: the recall steps the accuracy counts. Red: wrong predictions." />;
     case 'reber':
-      return <TokenView caption="Each step predicts the next symbol. Outlined: the penultimate symbol, which must repeat the second (the long-range test). Red: wrong." />;
+      return <TokenView caption="Each step predicts the next symbol. Outlined: the penultimate symbol, which must repeat the second (the long-range test the metric counts). Red: not this string's next symbol (inside the grammar two successors are often equally likely, so only the outlined step is a fair test)." />;
     case 'tagging':
-      return <TokenView caption="Tag 1: the symbol appears again later. Red: wrong predictions." />;
+      return <TokenView caption="1: the symbol appears again later; 0: it does not. Red: wrong predictions." short={(label) => (label === 'again later' ? '1' : '0')} />;
     default:
       return <p className="muted">This task has no output view yet.</p>;
   }

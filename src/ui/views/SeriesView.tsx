@@ -36,13 +36,17 @@ export function SeriesView() {
             </text>
           </g>
         ))}
-        {T > 0 && <line x1={x(T)} x2={x(T)} y1={M.top} y2={H - M.bottom} className="divider" />}
-        <path d={path(targets, 1)} className="series-actual" />
-        <path d={path(predictions, 1)} className="series-predicted" />
-        <path d={path([targets[T - 1], ...forecast], T)} className="series-forecast" />
-        <text x={x(T)} y={H - 6} className="tick" textAnchor="middle">
-          t = {T}
-        </text>
+        {T > 0 && (
+          <>
+            <line x1={x(T)} x2={x(T)} y1={M.top} y2={H - M.bottom} className="divider" />
+            <path d={path(targets, 1)} className="series-actual" />
+            <path d={path(predictions, 1)} className="series-predicted" />
+            <path d={path([targets[T - 1], ...forecast], T)} className="series-forecast" />
+            <text x={x(T)} y={H - 6} className="tick" textAnchor="middle">
+              t = {T}
+            </text>
+          </>
+        )}
       </svg>
       <ul className="legend-row">
         <li className="key key-actual">actual x_(t+1)</li>

@@ -12,10 +12,12 @@ import { ExampleStepper, ViewError } from './parts.tsx';
 export interface TokenViewProps {
   /** A sentence under the rows saying what to look for. */
   caption: string;
+  /** Long class names (e.g. "again later") in one short cell; default: the name itself. */
+  short?: (label: string) => string;
 }
 
 /** The symbol-sequence view. */
-export function TokenView({ caption }: TokenViewProps) {
+export function TokenView({ caption, short = (label) => label }: TokenViewProps) {
   const [index, setIndex] = useState(0);
   const { view, error } = useInspect<ExampleView>({ kind: 'example', index });
   const scored = new Set(view?.scored ?? []);
@@ -37,16 +39,16 @@ export function TokenView({ caption }: TokenViewProps) {
             <tr>
               <th scope="row">target</th>
               {view.targets.map((s, t) => (
-                <td key={t} className={`cell${cls(t)}`}>
-                  {s}
+                <td key={t} className={`cell${cls(t)}`} title={String(s)}>
+                  {short(String(s))}
                 </td>
               ))}
             </tr>
             <tr>
               <th scope="row">predicted</th>
               {view.predictions.map((s, t) => (
-                <td key={t} className={`cell${cls(t)}${s === view.targets[t] ? '' : ' cell-wrong'}`} title={view.confidence ? `p = ${view.confidence[t].toFixed(2)}` : undefined}>
-                  {s}
+                <td key={t} className={`cell${cls(t)}${s === view.targets[t] ? '' : ' cell-wrong'}`} title={`${s}${view.confidence ? `, p = ${view.confidence[t].toFixed(2)}` : ''}`}>
+                  {short(String(s))}
                 </td>
               ))}
             </tr>

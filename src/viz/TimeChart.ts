@@ -1,13 +1,14 @@
 /**
  * A live chart of values over training steps, framework-free: a canvas draws the curves
- * (downsampled per pixel column, so a run of millions of steps costs O(width)), an SVG on
+ * (downsampled per pixel column from min/max pyramids kept as the series grow, so a redraw
+ * of a run of millions of steps costs O(width · log n)), an SVG on
  * top holds the d3 axes, the baseline and the "no data" note, crisp at any devicePixelRatio.
  * The chart reads its layers' series at draw time; `requestDraw` coalesces redraws into one
  * requestAnimationFrame, and a ResizeObserver redraws when the container changes size. The
  * React components in src/ui/charts are thin wrappers around it.
  */
 import { axisBottom, axisLeft, format, select, type NumberValue, type ScaleContinuousNumeric, type Selection } from 'd3';
-import { downsampleMinMax, finite, finitePositive, Smoother, type PointList, type Series } from './series.ts';
+import { finite, finitePositive, MinMaxPyramid, Smoother, type Drawable, type PointList, type Series } from './series.ts';
 import { stepExtent, stepScale, valueExtent, valueScale, valueTicks, type AxisScale } from './scales.ts';
 
 /** One curve on the chart. */
@@ -68,6 +69,8 @@ export class TimeChart {
   private baseline: ChartBaseline | null = null;
   private frame = 0;
   private readonly smoothers = new WeakMap<Series, Smoother>();
+  /** Per drawn series (raw or smoothed), its min/max pyramid for the current kind of axis. */
+  private readonly pyramids = new WeakMap<Series, MinMaxPyramid>();
 
   /**
    * Builds the canvas and SVG inside `container` (which must be sized by its CSS and get
@@ -146,12 +149,25 @@ export class TimeChart {
     return smoother.update(layer.series);
   }
 
+  /** The series' pyramid for this kind of axis, brought up to date. */
+  private pyramid(s: Series, drawable: Drawable): MinMaxPyramid {
+    let p = this.pyramids.get(s);
+    if (!p || p.drawable !== drawable) {
+      p = new MinMaxPyramid(drawable);
+      this.pyramids.set(s, p);
+    }
+    p.update(s);
+    return p;
+  }
+
   /** Draws now: fits the scales to the data, then the curves, axes and baseline. */
   draw(): void {
     const { clientWidth: width, clientHeight: height } = this.container;
     const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.max(1, Math.round(width * dpr));
-    this.canvas.height = Math.max(1, Math.round(height * dpr));
+    // Resizing reallocates the canvas: only when the size changed.
+    const [w, h] = [Math.max(1, Math.round(width * dpr)), Math.max(1, Math.round(height * dpr))];
+    if (this.canvas.width !== w) this.canvas.width = w;
+    if (this.canvas.height !== h) this.canvas.height = h;
     const ctx = this.canvas.getContext('2d');
     if (!ctx) throw new Error('TimeChart: the browser gave no 2D canvas context');
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -164,7 +180,7 @@ export class TimeChart {
     const steps = stepExtent(sources);
     const x = steps && stepScale(steps, [MARGIN.left, MARGIN.left + plotW]);
     // Downsample against x, then fit y to what survives: M4 keeps every column's extremes, so the extent is exact.
-    const points = x ? sources.map((s) => downsampleMinMax(s, (step) => x(step) - MARGIN.left, plotW, drawable)) : [];
+    const points = x ? sources.map((s) => this.pyramid(s, drawable).downsample((step) => x(step) - MARGIN.left, plotW)) : [];
     const extra = this.baseline ? [this.baseline.value] : [];
     const values = x ? valueExtent(points, drawable, extra) : null;
     const y = values && points.some((p) => p.step.length > 0) ? valueScale(this.scale, values, [MARGIN.top + plotH, MARGIN.top]) : null;

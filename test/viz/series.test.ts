@@ -1,6 +1,6 @@
 /** Downsampling per pixel column and incremental smoothing: what the loss chart draws from a run's columns. */
 import { describe, expect, test } from 'vitest';
-import { downsampleMinMax, finite, finitePositive, Smoother, type PointList } from '../../src/viz/series.ts';
+import { downsampleMinMax, finite, finitePositive, MinMaxPyramid, Smoother, type PointList } from '../../src/viz/series.ts';
 import { mulberry32 } from '../../src/engine/random.ts';
 
 /** A series of n points at steps 0..n-1 with values from f. */
@@ -97,5 +97,85 @@ describe('Smoother', () => {
 
   test('refuses a weight outside [0, 1)', () => {
     expect(() => new Smoother(1)).toThrow(/weight must be in \[0, 1\)/);
+  });
+});
+
+describe('MinMaxPyramid', () => {
+  /** Noisy values with NaNs, infinities, zeros and negatives sprinkled in. */
+  function messy(n: number, seed: number): PointList {
+    const rand = mulberry32(seed);
+    return series(n, () => {
+      const r = rand();
+      if (r < 0.03) return Number.NaN;
+      if (r < 0.04) return Infinity;
+      if (r < 0.06) return -rand();
+      if (r < 0.07) return 0;
+      return rand() * 3;
+    });
+  }
+
+  test.each([
+    [0, 100],
+    [5, 100],
+    [8, 3],
+    [1000, 7],
+    [12_345, 300],
+    [100_000, 1],
+    [100_000, 640],
+  ])('n=%i width=%i: exactly what downsampleMinMax returns, on linear and log axes', (n, width) => {
+    const s = messy(n, n + width);
+    const toPixel = (step: number) => (step * width) / Math.max(1, n);
+    for (const drawable of [finite, finitePositive]) {
+      const pyramid = new MinMaxPyramid(drawable);
+      pyramid.update(s);
+      expect(pyramid.downsample(toPixel, width)).toEqual(downsampleMinMax(s, toPixel, width, drawable));
+    }
+  });
+
+  test('growing in uneven appends, with x scales that change as it grows, stays exact', () => {
+    const all = messy(50_000, 3);
+    const s: PointList = { step: [], value: [] };
+    const pyramid = new MinMaxPyramid(finite);
+    const rand = mulberry32(9);
+    while (s.step.length < all.step.length) {
+      const k = Math.min(all.step.length - s.step.length, 1 + Math.floor(rand() * 3000));
+      for (let i = 0; i < k; i++) {
+        s.step.push(all.step[s.step.length]);
+        s.value.push(all.value[s.value.length]);
+      }
+      pyramid.update(s);
+      const width = 50 + Math.floor(rand() * 500);
+      const toPixel = (step: number) => (step * width) / s.step.length;
+      expect(pyramid.downsample(toPixel, width)).toEqual(downsampleMinMax(s, toPixel, width, finite));
+    }
+  });
+
+  test('a series cleared and refilled is summarised again', () => {
+    const s = series(1000, (i) => i);
+    const pyramid = new MinMaxPyramid(finite);
+    pyramid.update(s);
+    s.step.length = s.value.length = 0;
+    for (let i = 0; i < 1200; i++) {
+      s.step.push(i);
+      s.value.push(-i);
+    }
+    pyramid.update(s);
+    const toPixel = (step: number) => step / 10;
+    expect(pyramid.downsample(toPixel, 120)).toEqual(downsampleMinMax(s, toPixel, 120, finite));
+  });
+
+  test('1,000,000 points into 600 columns maps O(width · levels) points to pixels, where a scan maps all n', () => {
+    const n = 1_000_000;
+    const s = series(n, (i) => Math.sin(i / 1000) + (i % 7) / 10);
+    const pyramid = new MinMaxPyramid(finite);
+    pyramid.update(s);
+    let calls = 0;
+    const toPixel = (step: number) => {
+      calls++;
+      return (step * 600) / n;
+    };
+    const out = pyramid.downsample(toPixel, 600);
+    expect(calls).toBeLessThan(n / 40);
+    expect(out).toEqual(downsampleMinMax(s, (step) => (step * 600) / n, 600, finite));
   });
 });

@@ -126,6 +126,9 @@ const isLstm = (s: ShareState) => s.config.model.cell === 'lstm' && stateTask(s)
 
 const LSTM_ONLY = 'c=lstm, a recurrent task (the encoder-decoder trains the standard LSTM)';
 
+const recurrentTask = (s: ShareState) => stateTask(s).kind === 'recurrent';
+const RECURRENT_ONLY = 'a recurrent task (the encoder-decoder trains with full BPTT, from zero, without dropout)';
+
 const encoderDecoder = (s: ShareState) => stateTask(s).kind === 'encoder-decoder';
 
 type Schedule = NonNullable<TrainerConfig['training']['teacherForcing']>;
@@ -256,9 +259,9 @@ const RUN_ROWS: SchemaRow[] = [
   },
   // Training
   { key: 'bs', type: 'int', min: 1, max: 1024, default: 32, ...field('config.training', training, 'batchSize') },
-  { key: 'win', type: 'int', min: 1, max: 1000, nullWord: 'full', default: null, ...field('config.training', training, 'window') },
-  { key: 'sf', type: 'boolean', default: false, ...field('config.training', training, 'stateful') },
-  { key: 'dp', type: 'number', min: 0, max: 0.9, default: 0, ...field('config.training', training, 'dropout') },
+  { key: 'win', type: 'int', min: 1, max: 1000, nullWord: 'full', default: null, ...field('config.training', training, 'window'), applies: recurrentTask, when: RECURRENT_ONLY },
+  { key: 'sf', type: 'boolean', default: false, ...field('config.training', training, 'stateful'), applies: recurrentTask, when: RECURRENT_ONLY },
+  { key: 'dp', type: 'number', min: 0, max: 0.9, default: 0, ...field('config.training', training, 'dropout'), applies: recurrentTask, when: RECURRENT_ONLY },
   { key: 'ev', type: 'int', min: 0, max: 100_000, default: 50, ...field('config.training', training, 'evalEvery') },
   // Teacher forcing (encoder-decoder tasks): the ratio r by step, constant or scheduled (src/train/config.ts)
   {

@@ -3,11 +3,13 @@
  * and decoding that is total on random and mutated hashes, prototype keys and HTML or
  * script payloads (issue 8, "The link"; issue 9, "Bad input: links").
  */
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { MAX_HASH_LENGTH, decodeHash, encodeHash } from '../../src/share/hash.ts';
 import { SCHEMA, TASK_ROW, defaultState, rowProblem, validateState } from '../../src/share/schema.ts';
-import { TASKS } from '../../src/tasks/index.ts';
+import { TASKS, TaskError, modelConfig, taskById, type Seq2SeqData, type TaskData, type TaskFiles } from '../../src/tasks/index.ts';
+import { seq2seqModel } from '../../src/tasks/seq2seq.ts';
 import { validState } from './arbitraries.ts';
 
 /** Payloads that would run script if a page inserted them as HTML or followed them as a URL. */
@@ -76,6 +78,26 @@ describe('round trip', () => {
       }),
       { numRuns: 1000, seed: 8 },
     );
+  }, 60_000);
+
+  test('every valid state builds its task data and model, or the task says why in a TaskError (200 states)', () => {
+    const files: TaskFiles = new Map(TASKS.flatMap((t) => t.info.files).map((path) => [path, readFileSync(`public/${path}`, 'utf8')]));
+    const refusals = new Set<string>();
+    fc.assert(
+      fc.property(validState, (s) => {
+        const task = taskById(s.config.task.id);
+        try {
+          const data = task.create(s.config.task.settings, s.config.seed, files);
+          if (task.kind === 'encoder-decoder') seq2seqModel((data as Seq2SeqData).needs, s.config.model);
+          else modelConfig(task.info, (data as TaskData).needs, s.config.model);
+        } catch (e) {
+          expect(e, String(e)).toBeInstanceOf(TaskError);
+          refusals.add((e as Error).message.replace(/\d+/g, 'N'));
+        }
+      }),
+      { numRuns: 200, seed: 10 },
+    );
+    console.log(`refused by the task: ${[...refusals].join(' | ')}`);
   }, 60_000);
 
   test('a link carries only what differs, in table order: the adding problem at T=100 with a vanilla RNN', () => {

@@ -13,8 +13,8 @@ export interface CellVariant {
   gates?: LstmGates;
   /** LSTM: diagonal peephole weights from the cell state to the gates. */
   peepholes?: boolean;
-  /** rnn_tanh/rnn_relu: Jordan feedback of the previous output; `recurrent: false` drops W_hh. */
-  outputFeedback?: { recurrent: boolean };
+  /** rnn_tanh/rnn_relu: Jordan feedback of the previous output; `recurrent: false` drops W_hh; teacher forcing feeds the previous target. */
+  outputFeedback?: { recurrent: boolean; teacherForcing?: boolean };
 }
 
 /** One displayed equation. */
@@ -55,10 +55,13 @@ function vanilla(v: CellVariant): CellEquations {
   const feedback = v.outputFeedback ? ' + W_{hy}\\,y_{t-1}' : '';
   const notes: string[] = [];
   if (v.outputFeedback) {
+    const fed = v.outputFeedback.teacherForcing
+      ? 'With teacher forcing, $y_{t-1}$ is the previous target (one-hot for classes), and no gradient flows through it.'
+      : 'Without teacher forcing, $y_{t-1}$ is the network\u2019s own previous output (its softmax for classes).';
     notes.push(
       recurrent
-        ? 'Output feedback (Jordan): the previous output $y_{t-1}$ enters beside $h_{t-1}$, or under teacher forcing the previous target.'
-        : 'A pure Jordan network: no $W_{hh}$, so the state sees the past only through the previous output $y_{t-1}$ (or the previous target under teacher forcing).',
+        ? `Output feedback (Jordan): the previous output $y_{t-1}$ enters beside $h_{t-1}$. ${fed}`
+        : `A pure Jordan network: no $W_{hh}$, so the state sees the past only through the previous output $y_{t-1}$. ${fed}`,
     );
   }
   return {

@@ -8,7 +8,7 @@ import { cellEquations, splitInlineMath, type CellVariant } from '../../src/viz/
 const variants: CellVariant[] = [
   ...CELL_TYPES.filter((c) => c !== 'lstm').map((cell) => ({ cell })),
   { cell: 'rnn_tanh', outputFeedback: { recurrent: true } },
-  { cell: 'rnn_relu', outputFeedback: { recurrent: false } },
+  { cell: 'rnn_relu', outputFeedback: { recurrent: false, teacherForcing: true } },
   ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap((bits) =>
     [false, true].map((peepholes): CellVariant => {
       const gates: LstmGates = { input: Boolean(bits & 1), forget: Boolean(bits & 2), output: Boolean(bits & 4) };
@@ -82,7 +82,10 @@ describe('cellEquations', () => {
 
   test('Jordan feedback adds W_hy y_{t-1}; the pure Jordan network drops W_hh', () => {
     expect(cellEquations({ cell: 'rnn_tanh', outputFeedback: { recurrent: true } }).equations[0].tex).toMatch(/W_\{hh\}.*W_\{hy\}\\,y_\{t-1\}/);
-    expect(cellEquations({ cell: 'rnn_relu', outputFeedback: { recurrent: false } }).equations[0].tex).not.toContain('W_{hh}');
+    const jordan = cellEquations({ cell: 'rnn_relu', outputFeedback: { recurrent: false, teacherForcing: true } });
+    expect(jordan.equations[0].tex).not.toContain('W_{hh}');
+    expect(jordan.notes.join(' ')).toMatch(/previous target/);
+    expect(cellEquations({ cell: 'rnn_tanh', outputFeedback: { recurrent: true, teacherForcing: false } }).notes.join(' ')).toMatch(/own previous output/);
   });
 
   test('splitInlineMath separates text and math, and refuses an unclosed $', () => {

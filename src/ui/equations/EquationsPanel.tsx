@@ -18,8 +18,8 @@ export interface EquationsPanelProps {
   gates?: LstmGates;
   /** LSTM: peephole connections from the cell state to the gates. */
   peepholes?: boolean;
-  /** Vanilla RNN: Jordan output feedback; `recurrent: false` is the pure Jordan network. */
-  outputFeedback?: { recurrent: boolean };
+  /** Vanilla RNN: Jordan output feedback; `recurrent: false` is the pure Jordan network; teacher forcing feeds targets. */
+  outputFeedback?: CellVariant['outputFeedback'];
 }
 
 /** TeX to HTML; KaTeX throws on a TeX error, which is a bug in cellEquations, not something to hide. */

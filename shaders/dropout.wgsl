@@ -3,7 +3,7 @@
 // gradient arriving at it (backward, the same mask).
 //   draw = lowbias32(seed ^ lowbias32(LAYER ^ lowbias32(i))) >> 8      uniform on [0, 2^24)
 //   x[i] = 0 if draw < threshold (= ceil(p·2^24)), else x[i] / (1 - p)
-// One invocation per element; nothing happens when `on` is 0 (evaluation).
+// One invocation per element; nothing happens when `on` is 0 (evaluation). lowbias32 is in common.wgsl.
 //
 // binding | name    | access     | shape
 // 0       | x       | read_write | (T, B, D*H) a layer's output, or dL/d(that output)
@@ -23,13 +23,6 @@ struct Dropout {
 @group(0) @binding(0) var<storage, read_write> x: array<f32>;
 @group(0) @binding(1) var<uniform> dropout: Dropout;
 
-fn lowbias32(v: u32) -> u32 {
-  var h = v ^ (v >> 16u);
-  h *= 0x7feb352du;
-  h ^= h >> 15u;
-  h *= 0x846ca68bu;
-  return h ^ (h >> 16u);
-}
 
 @compute @workgroup_size(WORKGROUP)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {

@@ -12,6 +12,11 @@
 //   dc_t = [flow] f_{t_next} dc_{t_next} + dh_t o (1 - tanh²c_t)          (lstm)
 // then the chain rule through the cell gives dxp_t and dhp_t (they differ only in GRU's n rows).
 // `flow` is 0 where truncated BPTT cuts the chain, and at the last processed step.
+// With SEEDED, the last processed step pulls a given dL/d(final state) instead of zero (an
+// encoder whose final state starts a decoder), from the tail of dstate.
+// initial_state_grad: what step 0 passes back into the initial state (the decoder's hand-over),
+//   dh_init = W_hhᵀ dhp_0 (+ z_0 dh_0 for gru),  dc_init = f_0 dc_0 (+ peepholes)   (lstm)
+// the same pull as backward_cell's, into the tail of dstate.
 //
 // State slots: h_all and c_all hold T + 1 slots; the direction's zero initial state is
 // one slot (slot 0 forward, slot T reverse), so h_{t-1} of every step is a real slot.
@@ -27,7 +32,8 @@
 // 8       | out    | read_write | (T, B, D*H)   the layer's output, this direction at column DCOL
 // backward only:
 // 9       | d_out  | read       | (T, B, D*H)   dL/d(layer output) from above
-// 10      | dstate | read_write | (2, T, B, H)   [dL/dh_t; dL/dc_t (lstm)]
+// 10      | dstate | read_write | (2, T, B, H)   [dL/dh_t; dL/dc_t (lstm)], then with SEEDED or STATE_GRAD a tail
+//         |        |            | (4, B, H)      [seed dh; seed dc; initial dh; initial dc] at 2·TB·H
 // 11      | dpre   | read_write | (2, T, B, G*H) [dxp; dhp]
 // peephole_grads only:
 // 12      | grads  | read_write | (P) flat gradients: dL/dp at PEEP_*_AT
@@ -53,6 +59,7 @@ override PEEP: bool = false;
 override PEEP_I_AT: u32 = 0u;
 override PEEP_F_AT: u32 = 0u;
 override PEEP_O_AT: u32 = 0u;
+override SEEDED: bool = false; // the last processed step pulls dL/d(final state) from the tail of dstate
 override WORKGROUP: u32 = 64u;
 
 struct Step {
@@ -211,6 +218,14 @@ fn backward_cell(b: u32, j: u32, rec: f32) {
   // dL/dh_t: from above, and from the step processed next unless the window cuts here.
   var d = d_out[n * DH + DCOL + j];
   var dc_next = 0.0;
+  if (SEEDED && step.flow == 0u && step.t_next == step.t) {
+    // The last processed step: dL/d(final state) given from outside.
+    let tail = 2u * TB * H + b * H + j;
+    d += dstate[tail];
+    if (CELL == LSTM) {
+      dc_next = dstate[tail + B * H];
+    }
+  }
   if (step.flow == 1u) {
     d += rec;
     if (CELL == GRU) {
@@ -347,4 +362,41 @@ fn peephole_grads(@builtin(global_invocation_id) gid: vec3<u32>) {
     }
   }
   grads[at + j] = s;
+}
+
+// dL/d(initial state) for every (b, j), pulled from step 0 (step.t is its time) as backward_cell
+// pulls from t_next; written to the tail of dstate after the seed blocks.
+@compute @workgroup_size(WORKGROUP)
+fn initial_state_grad(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let id = gid.x;
+  if (id >= B * H) {
+    return;
+  }
+  let b = id / H;
+  let j = id % H;
+  let GH = G * H;
+  let nn = step.t * B + b;
+  var d = 0.0;
+  if (HAS_WHH) {
+    for (var r = 0u; r < GH; r++) {
+      d += params[W_HH_AT + r * H + j] * dpre[TB * GH + nn * GH + r];
+    }
+  }
+  if (CELL == GRU) {
+    d += dstate[nn * H + j] * gates[nn * GH + H + j];
+  }
+  let tail = 2u * TB * H + 2u * B * H + b * H + j;
+  dstate[tail] = d;
+  if (CELL == LSTM) {
+    var dc = 0.0;
+    var f_n = 1.0;
+    if (ROW_F >= 0) {
+      f_n = gates[nn * GH + u32(ROW_F) * H + j];
+      dc += peep(PEEP_F_AT, j) * dpre[nn * GH + u32(ROW_F) * H + j];
+    }
+    if (ROW_I >= 0) {
+      dc += peep(PEEP_I_AT, j) * dpre[nn * GH + u32(ROW_I) * H + j];
+    }
+    dstate[tail + B * H] = dc + dstate[TB * H + nn * H + j] * f_n;
+  }
 }

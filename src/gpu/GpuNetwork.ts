@@ -9,6 +9,13 @@
  *   db_ih, db_hh                           one column sum each
  *   dX (+)= dxp · W_ih                     one matmul, handed to the layer below
  * The head and the loss read rows (t, b) of the top layer; `last` reads only t = T-1.
+ *
+ * As one stack of an encoder-decoder (StackOptions, used by Seq2SeqGpuBackend.ts) a network reads
+ * its tensors from shared parameter and gradient buffers, and may be headless (the encoder), take
+ * dL/d(final state) at its last step (the encoder), compute dL/d(initial state) (the decoder),
+ * weight its cross-entropy per row (the decoder's mean over real target positions), and decode
+ * free running: per step, every layer's step, the head, then shaders/decode.wgsl picking the next
+ * input (the decoder; one-hot inputs, no dropout).
  */
 import type { ExampleTrace, GradEvaluation } from '../engine/backend.ts';
 import { checkDropout, dropThreshold, type Dropout } from '../engine/dropout.ts';
@@ -23,6 +30,7 @@ import embeddingSource from '../../shaders/embedding.wgsl?raw';
 import feedbackSource from '../../shaders/feedback.wgsl?raw';
 import lossSource from '../../shaders/loss.wgsl?raw';
 import recurrentSource from '../../shaders/recurrent.wgsl?raw';
+import decodeSource from '../../shaders/decode.wgsl?raw';
 import { readBuffer, storageBuffer } from './buffers.ts';
 import { groupsFor, Kernel } from './Kernel.ts';
 import { networkBufferSizes } from './limits.ts';
@@ -37,6 +45,22 @@ export interface BatchShape {
   outputMode: OutputMode;
 }
 
+/** How a network serves as one stack of an encoder-decoder. */
+export interface StackOptions {
+  /** Parameters and gradients in buffers laid out by `layout`, where this network's `rnn.*` tensors are `${prefix}.*` (head.* keep their names). */
+  shared: { layout: ParamLayout; prefix: string; params: GPUBuffer; grads: GPUBuffer };
+  /** No head and no loss: backward starts from a zero gradient at the top (the encoder). */
+  headless?: boolean;
+  /** The last processed step adds dL/d(final state), copied in by another network's `encodeStateGradTo` (the encoder). */
+  seeded?: boolean;
+  /** After backward, compute dL/d(initial state) for `encodeStateGradTo` (the decoder). */
+  initialStateGrad?: boolean;
+  /** Cross-entropy weighted per row (setRowWeights) instead of the mean over rows (the decoder). */
+  weightedLoss?: boolean;
+  /** Record the free-running decode ops (the decoder: one-hot input, sequence output, no dropout). */
+  freeRunning?: boolean;
+}
+
 /** Buffers of one (layer, direction). */
 interface DirBuffers {
   xp: GPUBuffer; // (T, B, G*H)
@@ -44,7 +68,7 @@ interface DirBuffers {
   cAll: GPUBuffer; // (T+1, B, H) by slot, lstm
   gates: GPUBuffer; // (T, B, G*H)
   hpN: GPUBuffer; // (T, B, H) gru
-  dstate: GPUBuffer; // (2, T, B, H) [dh; dc (lstm)]
+  dstate: GPUBuffer; // (2, T, B, H) [dh; dc (lstm)], then for stacks (4, B, H) [seed dh; seed dc; initial dh; initial dc]
   dpre: GPUBuffer; // (2, T, B, G*H) [dxp; dhp]
   steps: GPUBuffer; // T Step uniforms, 256 bytes apart
 }
@@ -81,11 +105,18 @@ export class GpuNetwork {
   private readonly N: number;
   /** Dropout uniform: seed, threshold, scale, on (0 until setDropout). */
   private readonly dropoutUniform: GPUBuffer;
+  /** Free running: dispatches of one decode (every step's layers, head, and pick), then `forwardOpCount` forward ops. */
+  private readonly decodeOps: Op[] = [];
+  /** Free running: (T, B) u32 teacher-forced inputs, (T, B) u32 realized inputs, and T Coin uniforms 256 bytes apart. */
+  private readonly decode: { teacher: GPUBuffer; realized: GPUBuffer; coins: GPUBuffer } | null = null;
+  /** Weighted loss: (N) row weights. */
+  private readonly rowWeights: GPUBuffer | null = null;
 
   constructor(
     private readonly device: GPUDevice,
     readonly config: ModelConfig,
     readonly shape: BatchShape,
+    stack?: StackOptions,
   ) {
     const { B, T } = shape;
     const H = config.hiddenSize;
@@ -112,15 +143,26 @@ export class GpuNetwork {
       list.push((pass) => (m instanceof Matmul ? m.encode(pass, b as MatmulBinding) : m.encode(pass, b as ReduceRowsBinding)));
 
     const size = networkBufferSizes(config, shape);
-    this.layout = paramLayout(config);
-    this.params = buf('params (P)', size.once.params);
-    this.grads = buf('grads (P)', size.once.grads);
+    const shared = stack?.shared;
+    if (stack?.freeRunning && (config.embedding || jordan || shape.outputMode !== 'sequence' || D !== 1)) {
+      throw new Error('free-running decoding needs one-hot input, no output feedback, sequence output, one direction');
+    }
+    this.layout = shared ? shared.layout : paramLayout(config);
+    this.params = shared ? shared.params : buf('params (P)', size.once.params);
+    this.grads = shared ? shared.grads : buf('grads (P)', size.once.grads);
     this.stepNorms = buf('step norms (L*D, 2, T)', size.once.stepNorms);
     const slots = new Map(this.layout.slots.map((s) => [s.name, s]));
+    /** A tensor's slot: `rnn.*` live under the stack's prefix in shared buffers. */
+    const slot = (name: string) => {
+      const key = shared && name.startsWith('rnn.') ? `${shared.prefix}.${name.slice(4)}` : name;
+      const found = slots.get(key);
+      if (!found) throw new Error(`parameter ${key} is not in the layout`);
+      return found;
+    };
     /** Element offset of a tensor in the flat buffers. */
-    const at = (name: string) => slots.get(name)!.offset;
+    const at = (name: string) => slot(name).offset;
     /** A tensor's window of a flat buffer, for kernels that bind it whole. */
-    const view = (buffer: GPUBuffer, name: string): GPUBufferBinding => ({ buffer, offset: at(name) * 4, size: slots.get(name)!.size * 4 });
+    const view = (buffer: GPUBuffer, name: string): GPUBufferBinding => ({ buffer, offset: at(name) * 4, size: slot(name).size * 4 });
     const p = (name: string) => view(this.params, name);
 
     this.N = shape.outputMode === 'last' ? B : TB;
@@ -155,6 +197,9 @@ export class GpuNetwork {
     let dInput: GPUBuffer | null = dX0; // gradient of this layer's input, if anyone needs it
     const layerOuts: GPUBuffer[] = [];
     const layerDOuts: GPUBuffer[] = [];
+    // Free running: per layer, each step's input projection (B rows) and recurrent step, in step order.
+    const decodeSteps: Op[][][] = [];
+    const stateTail = stack && (stack.seeded || stack.initialStateGrad) ? 4 * B * H : 0;
     for (let l = 0; l < config.numLayers; l++) {
       const inSize = l === 0 ? I : DH;
       const out = buf(`layer ${l} out (T, B, D*H)`, size.perLayer.out);
@@ -175,7 +220,7 @@ export class GpuNetwork {
           cAll: buf(`${name} c (T+1, B, H)`, size.perDir.cAll),
           gates: buf(`${name} gates (T, B, G*H)`, size.perDir.gates),
           hpN: buf(`${name} hp_n (T, B, H)`, size.perDir.hpN),
-          dstate: buf(`${name} [dh; dc] (2, T, B, H)`, size.perDir.dstate),
+          dstate: buf(`${name} [dh; dc] (2, T, B, H)${stateTail ? ' + (4, B, H)' : ''}`, size.perDir.dstate + stateTail),
           dpre: buf(`${name} [dxp; dhp] (2, T, B, G*H)`, size.perDir.dpre),
           steps: this.own(device.createBuffer({ label: `${name} steps`, size: T * UNIFORM_STRIDE, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST })),
         };
@@ -186,6 +231,7 @@ export class GpuNetwork {
           HAS_WHH: Number(hasWhh), W_HH_AT: hasWhh ? at(`rnn.weight_hh_${s}`) : 0, B_HH_AT: hasWhh ? at(`rnn.bias_hh_${s}`) : 0,
           ROW_I: gateRows.i, ROW_F: gateRows.f, ROW_G: gateRows.g, ROW_O: gateRows.o,
           PEEP: Number(peeps.length > 0), PEEP_I_AT: peepAt('i'), PEEP_F_AT: peepAt('f'), PEEP_O_AT: peepAt('o'),
+          SEEDED: Number(stack?.seeded ?? false),
         };
         const fwd = new Kernel(device, `${name} forward step`, recurrentSource, 'forward_step', constants);
         const bwd = new Kernel(device, `${name} backward step`, recurrentSource, 'backward_step', constants);
@@ -195,6 +241,8 @@ export class GpuNetwork {
         const xpMm = matmul({ M: TB, N: GH, K: inSize, transB: true, transA: false, bias: true });
         const xpB = xpMm.bind({ a: input, b: this.params, c: db.xp, bias: this.params }, { b: at(`rnn.weight_ih_${s}`), bias: at(`rnn.bias_ih_${s}`) });
         forwardOps.push((pass) => xpMm.encode(pass, xpB));
+        const xpStep = stack?.freeRunning ? matmul({ M: B, N: GH, K: inSize, transB: true, transA: false, bias: true }) : null;
+        const layerSteps: Op[][] = [];
         // Jordan: xp_t += W_hy fb_{t-1} before each step; the head and fb_t right after it.
         const feedIn = jordan && matmul({ M: B, N: GH, K: O, transA: false, transB: true, accumulate: true });
         const headStep = jordan && matmul({ M: B, N: O, K: H, transA: false, transB: true, bias: true });
@@ -208,6 +256,10 @@ export class GpuNetwork {
             4: db.hAll, 5: db.cAll, 6: db.gates, 7: db.hpN, 8: out,
           });
           forwardOps.push((pass) => fwd.encode(pass, bg, groupsFor(Math.ceil(B / EXAMPLES_PER_INVOCATION) * H)));
+          if (xpStep) {
+            const xb = xpStep.bind({ a: input, b: this.params, c: db.xp, bias: this.params }, { a: q * B * inSize, b: at(`rnn.weight_ih_${s}`), c: q * B * GH, bias: at(`rnn.bias_ih_${s}`) });
+            layerSteps.push([(pass) => xpStep.encode(pass, xb), (pass) => fwd.encode(pass, bg, groupsFor(Math.ceil(B / EXAMPLES_PER_INVOCATION) * H))]);
+          }
           if (headStep && fbForward && q < T - 1) {
             const hb = headStep.bind({ a: out, b: this.params, c: this.y, bias: this.params }, { a: q * B * H, b: at('head.weight'), c: q * B * O, bias: at('head.bias') });
             const fbg = fbForward.bind(`step ${q}`, { 0: this.y, 1: this.targets, 2: fb!, 3: step(q) });
@@ -234,6 +286,12 @@ export class GpuNetwork {
             9: dOut, 10: db.dstate, 11: db.dpre,
           });
           ops.push((pass) => bwd.encode(pass, bg, groupsFor(Math.ceil(B / EXAMPLES_PER_INVOCATION) * H)));
+        }
+        if (xpStep) decodeSteps.push(layerSteps);
+        if (stack?.initialStateGrad) {
+          const init = new Kernel(device, `${name} initial state grad`, recurrentSource, 'initial_state_grad', constants);
+          const initBg = init.bind('initial state', { 0: this.params, 3: step(0), 6: db.gates, 10: db.dstate, 11: db.dpre });
+          ops.push((pass) => init.encode(pass, initBg, groupsFor(B * H)));
         }
         const wih = matmul({ M: GH, N: inSize, K: TB, transA: true, transB: false });
         const whh = matmul({ M: GH, N: H, K: TB, transA: true, transB: false });
@@ -287,16 +345,50 @@ export class GpuNetwork {
     const dTop = layerDOuts[config.numLayers - 1];
     const rows = shape.outputMode === 'last' ? (T - 1) * B * DH : 0; // element offset of the rows the head reads
     const N = this.N;
+    if (stack?.headless) {
+      // No head: backward starts from dTop, which nothing writes (zero), plus any seeded final state.
+      this.ops.push(...forwardOps);
+      this.forwardOpCount = forwardOps.length;
+      for (let l = config.numLayers - 1; l >= 0; l--) this.ops.push(...backwardOps[l]);
+      this.setWindow(T);
+      return;
+    }
     const head = matmul({ M: N, N: O, K: DH, transA: false, transB: true, bias: true });
     const headB = head.bind({ a: top, b: this.params, c: this.y, bias: this.params }, { a: rows, b: at('head.weight'), bias: at('head.bias') });
     forwardOps.push((pass) => head.encode(pass, headB));
-    const lossK = new Kernel(device, `${shape.loss} loss`, lossSource, 'main', { LOSS: shape.loss === 'mse' ? 0 : 1, N, O });
-    const lossBg = lossK.bind('rows', { 0: this.y, 1: this.targets, 2: dy, 3: lossRow });
+    const weighted = stack?.weightedLoss ?? false;
+    if (weighted && shape.loss !== 'cross_entropy') throw new Error('a weighted loss is cross-entropy');
+    const lossK = new Kernel(device, `${shape.loss} loss${weighted ? ' (weighted rows)' : ''}`, lossSource, weighted ? 'weighted' : 'main', { LOSS: shape.loss === 'mse' ? 0 : 1, N, O });
+    this.rowWeights = weighted ? buf('row weights (N)', N) : null;
+    const lossBindings: Record<number, GPUBuffer> = { 0: this.y, 1: this.targets, 2: dy, 3: lossRow };
+    if (this.rowWeights) lossBindings[4] = this.rowWeights;
+    const lossBg = lossK.bind('rows', lossBindings);
     forwardOps.push((pass) => lossK.encode(pass, lossBg, groupsFor(N)));
     const sum = this.own(new ReduceRows(device, { N, W: 1, stride: 1, accumulate: false }));
     run(forwardOps, sum, sum.bind({ a: lossRow, out: this.loss }));
     this.ops.push(...forwardOps);
     this.forwardOpCount = forwardOps.length;
+
+    if (stack?.freeRunning) {
+      // Per step u: each layer's input projection and step, the head on rows u, then the pick of input u + 1.
+      const u32Buffer = (label: string) => this.own(device.createBuffer({ label, size: TB * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC }));
+      this.decode = {
+        teacher: u32Buffer('teacher inputs (T, B) u32'),
+        realized: u32Buffer('realized inputs (T, B) u32'),
+        coins: this.own(device.createBuffer({ label: 'coins', size: T * UNIFORM_STRIDE, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST })),
+      };
+      const headStep = matmul({ M: B, N: O, K: DH, transA: false, transB: true, bias: true });
+      const pick = new Kernel(device, 'decode pick', decodeSource, 'pick', { B, V: I });
+      for (let u = 0; u < T; u++) {
+        for (const layer of decodeSteps) this.decodeOps.push(...layer[u]);
+        const hb = headStep.bind({ a: top, b: this.params, c: this.y, bias: this.params }, { a: u * B * DH, b: at('head.weight'), c: u * B * O, bias: at('head.bias') });
+        this.decodeOps.push((pass) => headStep.encode(pass, hb));
+        if (u < T - 1) {
+          const pb = pick.bind(`step ${u}`, { 0: this.y, 1: this.decode.teacher, 2: this.x0, 3: this.decode.realized, 4: { buffer: this.decode.coins, offset: u * UNIFORM_STRIDE, size: 16 } });
+          this.decodeOps.push((pass) => pick.encode(pass, pb, groupsFor(B)));
+        }
+      }
+    }
 
     // The head's gradients read dL/dy: the loss's, or with Jordan feedback the total, known only after the steps.
     const headGrads: Op[] = [];
@@ -422,6 +514,74 @@ export class GpuNetwork {
       [db.hAll, db.cAll].forEach((slots, which) => {
         if (slots.size >= at + bytes) encoder.copyBufferToBuffer(slots, at, to, (2 * i + which) * bytes, bytes);
       });
+    });
+  }
+
+  /** Records the forward pass alone (through the loss, if there is a head). */
+  encodeForward(pass: GPUComputePassEncoder): void {
+    for (const op of this.ops.slice(0, this.forwardOpCount)) op(pass);
+  }
+
+  /** Records the backward pass alone (after `encodeForward`, in a later pass or the same one). */
+  encodeBackward(pass: GPUComputePassEncoder): void {
+    for (const op of this.ops.slice(this.forwardOpCount)) op(pass);
+  }
+
+  /**
+   * Free running: records one step-by-step decode from the loaded initial state, which leaves in
+   * the one-hot inputs what the coins picked (then `encodeForward` recomputes the same values in bulk).
+   */
+  encodeDecode(pass: GPUComputePassEncoder): void {
+    if (!this.decode) throw new Error('this network was not built for free-running decoding');
+    for (const op of this.decodeOps) op(pass);
+  }
+
+  /** Free running: the teacher-forced inputs (B, T) batch-major, which are also the realized ones until a decode overwrites them. */
+  setTeacherInputs(tokens: ArrayLike<number>): void {
+    if (!this.decode) throw new Error('this network was not built for free-running decoding');
+    const { B, T } = this.shape;
+    const data = new Uint32Array(toTimeMajor(tokens, B, T, 1));
+    this.device.queue.writeBuffer(this.decode.teacher, 0, data);
+    this.device.queue.writeBuffer(this.decode.realized, 0, data);
+  }
+
+  /** Free running: the coins of the next decode (threshold ceil(r·2²⁴), seed, training step). */
+  setCoins(threshold: number, seed: number, step: number): void {
+    if (!this.decode) throw new Error('this network was not built for free-running decoding');
+    const { T } = this.shape;
+    const data = new Uint32Array((T * UNIFORM_STRIDE) / 4);
+    for (let u = 0; u < T; u++) data.set([u, threshold, seed, step], (u * UNIFORM_STRIDE) / 4);
+    this.device.queue.writeBuffer(this.decode.coins, 0, data);
+  }
+
+  /** Free running: the inputs the last decode read, (B, T) batch-major (waits for the GPU). */
+  async readRealized(): Promise<Int32Array> {
+    if (!this.decode) throw new Error('this network was not built for free-running decoding');
+    const { B, T } = this.shape;
+    const raw = new Uint32Array((await readBuffer(this.device, this.decode.realized)).buffer);
+    return Int32Array.from(toBatchMajor(Float64Array.from(raw), B, T, 1));
+  }
+
+  /** Weighted loss: the weight of every row, time-major (N). */
+  setRowWeights(weights: Float32Array<ArrayBuffer>): void {
+    if (!this.rowWeights) throw new Error('this network was not built with a weighted loss');
+    if (weights.length !== this.N) throw new Error(`row weights: ${weights.length} values for ${this.N} rows`);
+    this.device.queue.writeBuffer(this.rowWeights, 0, weights);
+  }
+
+  /**
+   * After backward: copies this network's dL/d(initial state) (built with `initialStateGrad`) into
+   * `target`'s dL/d(final state) seed (built `seeded`), layer by layer: the decoder hands it to the encoder.
+   */
+  encodeStateGradTo(encoder: GPUCommandEncoder, target: GpuNetwork): void {
+    const BH = this.shape.B * this.config.hiddenSize;
+    if (target.dirs.length !== this.dirs.length || target.shape.B !== this.shape.B || target.config.hiddenSize !== this.config.hiddenSize) {
+      throw new Error('state gradients pass between networks of the same layers, batch and width');
+    }
+    this.dirs.forEach((db, i) => {
+      const from = 2 * this.shape.T * BH + 2 * BH; // [initial dh; initial dc]
+      const to = 2 * target.shape.T * BH; // [seed dh; seed dc]
+      encoder.copyBufferToBuffer(db.dstate, from * 4, target.dirs[i].dstate, to * 4, 2 * BH * 4);
     });
   }
 

@@ -2,7 +2,7 @@
  * The state in a URL hash, `v=1&t=adding&t.T=100&c=rnn_tanh&vw.gradients=1`, written and
  * read through the schema table (schema.ts).
  *
- * Encoding writes the version, then in table order only the rows whose value differs from
+ * Encoding writes the version and the task, then in table order only the rows whose value differs from
  * what the decoder would hold at that point (the task's default state, changed by the rows
  * before), so links stay short and a key's meaning never depends on what comes after it.
  *
@@ -33,16 +33,16 @@ function formatValue(row: SchemaRow, v: RowValue): string {
 }
 
 /**
- * The hash of a state, without the leading `#`: `v` first, then each row that differs from
- * the default, in table order. Throws when the state does not validate (a caller's bug:
+ * The hash of a state, without the leading `#`: `v` and `t` first, then each row that differs
+ * from the task's default, in table order. Throws when the state does not validate (a caller's bug:
  * states from the page and from `decodeHash` always do).
  */
 export function encodeHash(s: ShareState): string {
   const problems = validateState(s);
   if (problems.length > 0) throw new Error(`encodeHash: the state is not valid: ${problems.join('; ')}`);
   const parts = [`${VERSION_ROW.key}=${LINK_VERSION}`];
-  // The task comes first and brings its own defaults.
-  if (s.config.task.id !== TASK_ROW.default) parts.push(`${TASK_ROW.key}=${encodeURIComponent(s.config.task.id)}`);
+  // The task comes first, always (a link should not depend on which task a build opens with), and brings its own defaults.
+  parts.push(`${TASK_ROW.key}=${encodeURIComponent(s.config.task.id)}`);
   const draft = defaultState(s.config.task.id);
   for (const row of stateRows(s)) {
     if (row === TASK_ROW) continue;

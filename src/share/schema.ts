@@ -262,7 +262,7 @@ const RUN_ROWS: SchemaRow[] = [
   { key: 'win', type: 'int', min: 1, max: 1000, nullWord: 'full', default: null, ...field('config.training', training, 'window'), applies: recurrentTask, when: RECURRENT_ONLY },
   { key: 'sf', type: 'boolean', default: false, ...field('config.training', training, 'stateful'), applies: recurrentTask, when: RECURRENT_ONLY },
   { key: 'dp', type: 'number', min: 0, max: 0.9, default: 0, ...field('config.training', training, 'dropout'), applies: recurrentTask, when: RECURRENT_ONLY },
-  { key: 'ev', type: 'int', min: 0, max: 100_000, default: 50, ...field('config.training', training, 'evalEvery') },
+  { key: 'ev', type: 'int', min: 0, max: 100_000, default: 20, ...field('config.training', training, 'evalEvery') },
   // Teacher forcing (encoder-decoder tasks): the ratio r by step, constant or scheduled (src/train/config.ts)
   {
     key: 'tf', type: 'enum', values: ['constant', 'linear', 'inverse_sigmoid'], default: 'constant', applies: encoderDecoder, when: 'an encoder-decoder task (seq2seq)', where: 'config.training.teacherForcing.kind',
@@ -300,9 +300,9 @@ function taskRow(task: Task, spec: SettingSpec): SchemaRow {
   return { ...base, type: 'string', maxLength: spec.maxLength };
 }
 
-/** The task row: first, since defaults and every `t.*` row depend on it. */
+/** The task row: first, since defaults and every `t.*` row depend on it. The page opens on the adding problem. */
 export const TASK_ROW: EnumRow = {
-  key: 't', type: 'enum', values: TASKS.map((t) => t.info.id), default: TASKS[0].info.id, where: 'config.task.id',
+  key: 't', type: 'enum', values: TASKS.map((t) => t.info.id), default: 'adding', where: 'config.task.id',
   get: (s) => s.config.task.id,
   set: (s, v) => void (s.config.task.id = v as string),
 };
@@ -339,13 +339,14 @@ export type StateOverride = {
 
 /**
  * Each task's preset over the rows' defaults: configs that train it within a few hundred
- * steps (docs/trainer.md; test/gpu/trainer.test.ts), Adam with clipping by norm 1, B = 32.
+ * steps (docs/trainer.md; test/gpu/trainer.test.ts), Adam with clipping by norm 1, B = 32;
+ * the same as the page's src/store/defaults.ts.
  */
 const TASK_PRESETS: Readonly<Record<string, StateOverride>> = {
   'time-series': {},
-  adding: { config: { seed: 1, training: { optimizer: { lr: 0.02 } } } },
+  adding: { config: { task: { settings: { T: 30 } }, training: { optimizer: { lr: 0.02 } } } },
   copy: { config: { task: { settings: { k: 3, delay: 5 } }, model: { hiddenSize: 32 }, training: { optimizer: { lr: 0.02 } } } },
-  'char-model': { config: { task: { settings: { T: 16 } }, model: { hiddenSize: 32 } } },
+  'char-model': { config: { task: { settings: { T: 32 } }, model: { hiddenSize: 32 } } },
   reber: { config: { seed: 1 } },
   sentiment: { config: { task: { settings: { encoding: 'one-hot' } } } },
   seq2seq: { config: { model: { hiddenSize: 32 } } },

@@ -38,8 +38,8 @@ describe('lessons', () => {
   }
 
   test('the vanishing-gradients lesson is rnn_tanh on the adding problem at T = 100 with the gradient-over-time view open', () => {
-    expect(lessonHash(LESSONS[0])).toBe('v=1&t=adding&t.T=100&c=rnn_tanh&vw.gradients=1');
-    expect(contrastHash(LESSONS[0])).toBe('v=1&t=adding&t.T=100&vw.gradients=1');
+    expect(lessonHash(LESSONS[0])).toBe('v=1&t=adding&t.T=100&s=1&c=rnn_tanh&vw.gradients=1');
+    expect(contrastHash(LESSONS[0])).toBe('v=1&t=adding&t.T=100&s=1&vw.gradients=1');
   });
 });
 

@@ -42,8 +42,6 @@ export const selectStepsPerSecond = (s: Store) => s.stepsPerSecond;
 export const selectHistory = (s: Store) => s.history;
 /** `earlier` of the store. */
 export const selectEarlier = (s: Store) => s.earlier;
-/** `theme` of the store. */
-export const selectTheme = (s: Store) => s.theme;
 /** `logScale` of the store. */
 export const selectLogScale = (s: Store) => s.logScale;
 /** `open` of the store. */

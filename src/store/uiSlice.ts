@@ -1,31 +1,32 @@
-/** The UI slice: how the page looks (theme, the loss chart's scale, which panels are open). */
+/**
+ * The UI slice: how the page looks (the loss chart's scale, which panels are open). The
+ * theme follows the system setting (theme.css); there is no override yet.
+ */
 import type { StateCreator } from 'zustand';
 import type { Store } from './store.ts';
-
-/** The colour theme: the system's, or forced light or dark. */
-export type ThemeChoice = 'system' | 'light' | 'dark';
 
 /** The left column's sections. */
 export type PanelId = 'data' | 'model' | 'training';
 
 /** The UI slice's state and actions. */
 export interface UiSlice {
-  theme: ThemeChoice;
   /** The loss chart's y axis on a log scale. */
   logScale: boolean;
   /** Which left-column sections are open. */
   open: Record<PanelId, boolean>;
-  setTheme(theme: ThemeChoice): void;
   setLogScale(on: boolean): void;
   togglePanel(id: PanelId): void;
 }
 
+/** Whether the page is at least tablet-wide; on a phone the model and training sections start closed, so the charts are near. */
+function wide(): boolean {
+  return typeof globalThis.matchMedia !== 'function' || globalThis.matchMedia('(min-width: 701px)').matches;
+}
+
 /** Builds the UI slice. */
 export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set) => ({
-  theme: 'system',
   logScale: true,
-  open: { data: true, model: true, training: true },
-  setTheme: (theme) => set({ theme }),
+  open: { data: true, model: wide(), training: wide() },
   setLogScale: (logScale) => set({ logScale }),
   togglePanel: (id) => set((s) => ({ open: { ...s.open, [id]: !s.open[id] } })),
 });

@@ -85,7 +85,7 @@ export function valueTicks(kind: AxisScale, scale: ScaleContinuousNumeric<number
         if (t >= lo && t <= hi) next.push(t);
       }
     }
-    if (next.length > Math.max(count, 3) && ticks.length >= 2) return ticks;
+    if (next.length > Math.max(count, 3) + 2 && ticks.length >= 2) return ticks;
     ticks = next;
     if (ticks.length >= 3) return ticks;
   }

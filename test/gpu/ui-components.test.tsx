@@ -131,6 +131,12 @@ describe('LossChart', () => {
     expect(onScaleChange).toHaveBeenCalledWith('log');
   });
 
+  test('title={null} leaves the caption out for a page that titles the panel, and keeps the toggle', async () => {
+    const el = await mount(<LossChart history={new RunHistory()} scale="log" onScaleChange={() => {}} title={null} />);
+    expect(el.querySelector('figcaption')).toBeNull();
+    expect(el.querySelector('button')!.getAttribute('aria-pressed')).toBe('true');
+  });
+
   test('earlier runs are drawn behind and named in the legend', async () => {
     const history = new RunHistory();
     const ghost = { label: 'cell: rnn_tanh → lstm', train: { step: [0, 10, 20], value: [2, 1.5, 1.2] }, validation: { step: [20], value: [1.3] } };

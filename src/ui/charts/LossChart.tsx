@@ -38,13 +38,15 @@ export interface LossChartProps {
   smoothing?: number;
   /** Height of the plot in CSS pixels (default 220); the width follows the container. */
   height?: number;
+  /** The caption above the plot (default "Loss"); null leaves it out where the page titles the panel itself. */
+  title?: string | null;
 }
 
 /** No earlier runs (one constant, so the default does not change identity every render). */
 const NONE: readonly GhostRun[] = [];
 
 /** Train and validation loss over steps, with earlier runs behind. */
-export function LossChart({ history, scale, onScaleChange, ghosts = NONE, smoothing = 0.95, height = 220 }: LossChartProps) {
+export function LossChart({ history, scale, onScaleChange, ghosts = NONE, smoothing = 0.95, height = 220, title = 'Loss' }: LossChartProps) {
   const layers = useMemo<ChartLayer[]>(
     () => [
       ...ghosts.flatMap((g, i): ChartLayer[] => [
@@ -66,10 +68,12 @@ export function LossChart({ history, scale, onScaleChange, ghosts = NONE, smooth
   ];
   return (
     <figure className="chart loss-chart">
-      <div className="chart-header">
-        <figcaption className="chart-title">Loss</figcaption>
-        {onScaleChange && <ScaleToggle scale={scale} onChange={onScaleChange} />}
-      </div>
+      {(title !== null || onScaleChange) && (
+        <div className="chart-header">
+          {title !== null ? <figcaption className="chart-title">{title}</figcaption> : <span />}
+          {onScaleChange && <ScaleToggle scale={scale} onChange={onScaleChange} />}
+        </div>
+      )}
       <div ref={ref} className="chart-plot" style={{ height }} />
       <ChartLegend items={legend} />
     </figure>

@@ -22,6 +22,9 @@ export interface EquationsPanelProps {
   outputFeedback?: CellVariant['outputFeedback'];
 }
 
+/** TeX source longer than this renders wider than about 420 CSS pixels at the panel's size. */
+const LONG_TEX = 75;
+
 /** TeX to HTML; KaTeX throws on a TeX error, which is a bug in cellEquations, not something to hide. */
 function tex(source: string, displayMode: boolean): string {
   return katex.renderToString(source, { throwOnError: true, displayMode, output: 'htmlAndMathml' });
@@ -42,8 +45,10 @@ function Prose({ text }: { text: string }) {
 export function EquationsPanel({ cell, gates, peepholes, outputFeedback }: EquationsPanelProps) {
   const eq = useMemo(() => cellEquations({ cell, gates, peepholes, outputFeedback }), [cell, gates, peepholes, outputFeedback]);
   const html = useMemo(() => eq.equations.map((e) => tex(e.tex, true)), [eq]);
+  // A rough measure of the widest line, so narrow panels shrink only what would not fit.
+  const long = Math.max(...eq.equations.map((e) => e.tex.length)) > LONG_TEX;
   return (
-    <section className="equations" aria-label={`${eq.title} equations`}>
+    <section className={`equations${long ? ' equations-long' : ''}`} aria-label={`${eq.title} equations`}>
       <h3 className="equations-title">{eq.title}</h3>
       <div className="equations-body">
         <div className="equations-math">

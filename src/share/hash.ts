@@ -19,6 +19,11 @@ import { LINK_VERSION, SCHEMA, TASK_ROW, VERSION_ROW, defaultState, rowProblem, 
 /** Longest hash decoded, in UTF-16 units; a longer one gets one notice and the defaults. */
 export const MAX_HASH_LENGTH = 64 * 1024;
 
+/** A state whose link would be longer than decodeHash reads; the message is for the user. */
+export class LinkTooLongError extends Error {
+  override name = 'LinkTooLongError';
+}
+
 /** What decoding a hash gives: a valid state, and one line per key that was not used as given. */
 export interface DecodedHash {
   state: ShareState;
@@ -34,8 +39,9 @@ function formatValue(row: SchemaRow, v: RowValue): string {
 
 /**
  * The hash of a state, without the leading `#`: `v` and `t` first, then each row that differs
- * from the task's default, in table order. Throws when the state does not validate (a caller's bug:
- * states from the page and from `decodeHash` always do).
+ * from the task's default, in table order. Throws LinkTooLongError when the link would be
+ * over MAX_HASH_LENGTH (long pasted text), and an Error when the state does not validate (a
+ * caller's bug: states from the page and from `decodeHash` always do).
  */
 export function encodeHash(s: ShareState): string {
   const problems = validateState(s);
@@ -51,7 +57,11 @@ export function encodeHash(s: ShareState): string {
     row.set(draft, v);
     parts.push(`${encodeURIComponent(row.key)}=${encodeURIComponent(formatValue(row, v))}`);
   }
-  return parts.join('&');
+  const hash = parts.join('&');
+  if (hash.length > MAX_HASH_LENGTH) {
+    throw new LinkTooLongError(`This link would be ${hash.length.toLocaleString('en-US')} characters long; links hold at most ${MAX_HASH_LENGTH.toLocaleString('en-US')}. Pasted text is the usual cause: share a shorter text.`);
+  }
+  return hash;
 }
 
 /** A number as links write it: decimal, optionally signed, with an optional exponent. */

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { MAX_HASH_LENGTH, decodeHash, encodeHash } from '../../src/share/hash.ts';
+import { LinkTooLongError, MAX_HASH_LENGTH, decodeHash, encodeHash } from '../../src/share/hash.ts';
 import { SCHEMA, TASK_ROW, defaultState, rowProblem, validateState } from '../../src/share/schema.ts';
 import { TASKS, TaskError, modelConfig, taskById, type Seq2SeqData, type TaskData, type TaskFiles } from '../../src/tasks/index.ts';
 import { seq2seqModel } from '../../src/tasks/seq2seq.ts';
@@ -107,6 +107,12 @@ describe('round trip', () => {
     delete s.config.model.lstm;
     s.views.gradients = true;
     expect(encodeHash(s)).toBe('v=1&t=adding&t.T=100&c=rnn_tanh&vw.gradients=1');
+  });
+
+  test('a state whose link would pass 64 KB (long pasted text) is refused with the length named', () => {
+    const s = defaultState('char-model');
+    s.config.task.settings = { ...s.config.task.settings, source: 'pasted', text: 'é'.repeat(20_000) };
+    expect(() => encodeHash(s)).toThrow(new LinkTooLongError('This link would be 120,040 characters long; links hold at most 65,536. Pasted text is the usual cause: share a shorter text.'));
   });
 
   test('text is percent-encoded and comes back exactly', () => {

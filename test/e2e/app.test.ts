@@ -115,7 +115,7 @@ describe('built app served from a sub-path', () => {
     }
   }, 120_000);
 
-  test('no WebGPU: the backend says CPU with a reason, and the adding problem trains there', async () => {
+  test('no WebGPU: the backend says CPU with a reason, the adding problem trains there; pasted text: none is refused by name, some trains', async () => {
     const browser = await chromium.launch({ executablePath: requireChromium(), args: baseArgs });
     try {
       const { page, errors } = await open(browser, server.url);
@@ -129,6 +129,18 @@ describe('built app served from a sub-path', () => {
       await page.getByTestId('play').click();
       await expect.poll(() => page.getByTestId('play').getAttribute('aria-label')).toBe('Play');
       expect(await stat(page, 'train-loss')).toBeLessThan(firstLoss / 2);
+
+      // A bad setting gets a message naming the problem, and fixing it recovers.
+      await pickTask(page, 'char-model');
+      await page.locator('#task-source').selectOption('pasted');
+      await expect.poll(() => page.getByTestId('needs-reset').count()).toBeGreaterThan(0);
+      await page.getByTestId('reset').click();
+      await expect.poll(() => page.getByTestId('error').textContent()).toMatch(/Paste some text to train on first/);
+      await page.locator('#task-text').fill('the cat sat on the mat. '.repeat(20));
+      await page.getByTestId('reset').click();
+      await ready(page);
+      expect(await page.getByTestId('error').count()).toBe(0);
+      expect(await page.getByTestId('model-summary').textContent()).toContain('one-hot over 11 symbols');
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

@@ -121,14 +121,15 @@ function encodingOf(s: ShareState): unknown {
   return s.config.task.settings.encoding;
 }
 
-/** The encoder-decoder (seq2seq) trains the standard LSTM only, so the gate switches are for recurrent tasks. */
-const isLstm = (s: ShareState) => s.config.model.cell === 'lstm' && stateTask(s).kind === 'recurrent';
-
-const LSTM_ONLY = 'c=lstm, a recurrent task (the encoder-decoder trains the standard LSTM)';
-
+/** Rows of the recurrent tasks only: the encoder-decoder trains with full BPTT, from zero, without dropout. */
 const recurrentTask = (s: ShareState) => stateTask(s).kind === 'recurrent';
 const RECURRENT_ONLY = 'a recurrent task (the encoder-decoder trains with full BPTT, from zero, without dropout)';
 
+/** The LSTM's variants; the encoder-decoder trains the standard LSTM only. */
+const isLstm = (s: ShareState) => s.config.model.cell === 'lstm' && recurrentTask(s);
+const LSTM_ONLY = 'c=lstm, a recurrent task (the encoder-decoder trains the standard LSTM)';
+
+/** Rows of the encoder-decoder (seq2seq) only. */
 const encoderDecoder = (s: ShareState) => stateTask(s).kind === 'encoder-decoder';
 
 type Schedule = NonNullable<TrainerConfig['training']['teacherForcing']>;
@@ -158,7 +159,7 @@ function scheduleField(kind: Schedule['kind'], name: string) {
  */
 function feedbackPossible(s: ShareState): boolean {
   const m = s.config.model;
-  return stateTask(s).kind === 'recurrent' && (m.cell === 'rnn_tanh' || m.cell === 'rnn_relu') && m.numLayers === 1 && !m.bidirectional && stateTask(s).info.outputMode === 'sequence' && encodingOf(s) !== 'embedding';
+  return recurrentTask(s) && (m.cell === 'rnn_tanh' || m.cell === 'rnn_relu') && m.numLayers === 1 && !m.bidirectional && stateTask(s).info.outputMode === 'sequence' && encodingOf(s) !== 'embedding';
 }
 
 /** Which clipping is on, from the optimizer's two fields. */

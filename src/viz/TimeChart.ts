@@ -8,7 +8,7 @@
  * React components in src/ui/charts are thin wrappers around it.
  */
 import { axisBottom, axisLeft, format, select, type NumberValue, type ScaleContinuousNumeric, type Selection } from 'd3';
-import { finite, finitePositive, MinMaxPyramid, Smoother, type Drawable, type PointList, type Series } from './series.ts';
+import { finite, finitePositive, MinMaxPyramid, nearestIndex, Smoother, type Drawable, type PointList, type Series } from './series.ts';
 import { stepExtent, stepScale, valueExtent, valueScale, valueTicks, type AxisScale } from './scales.ts';
 
 /** One curve on the chart. */
@@ -68,6 +68,8 @@ export class TimeChart {
   private scale: AxisScale = 'linear';
   private baseline: ChartBaseline | null = null;
   private frame = 0;
+  /** The pointer's x in CSS pixels over the container, or null when it is not over the chart. */
+  private pointerX: number | null = null;
   private readonly smoothers = new WeakMap<Series, Smoother>();
   /** Per drawn series (raw or smoothed), its min/max pyramid for the current kind of axis. */
   private readonly pyramids = new WeakMap<Series, MinMaxPyramid>();
@@ -94,6 +96,9 @@ export class TimeChart {
     this.svg.append('g').attr('class', 'chart-axis chart-axis-y');
     this.svg.append('g').attr('class', 'chart-baseline');
     this.svg.append('text').attr('class', 'chart-empty').attr('text-anchor', 'middle');
+    this.svg.append('g').attr('class', 'chart-hover');
+    container.addEventListener('pointermove', this.onPointer);
+    container.addEventListener('pointerleave', this.onPointer);
     this.resizeObserver = new ResizeObserver(() => this.requestDraw());
     this.resizeObserver.observe(container);
     this.darkQuery = matchMedia('(prefers-color-scheme: dark)');
@@ -134,6 +139,8 @@ export class TimeChart {
     this.frame = 0;
     this.resizeObserver.disconnect();
     this.darkQuery.removeEventListener('change', this.requestDraw);
+    this.container.removeEventListener('pointermove', this.onPointer);
+    this.container.removeEventListener('pointerleave', this.onPointer);
     this.canvas.remove();
     this.svg.remove();
   }
@@ -188,6 +195,7 @@ export class TimeChart {
     this.drawAxes(x, y, width, height);
     this.drawEmptyNote(x ? (y ? null : `No ${this.scale === 'log' ? 'positive ' : ''}values to draw yet`) : 'No data yet', width, height);
     this.drawBaseline(y, width);
+    this.drawHover(x, y, sources, drawable, width);
     if (!x || !y) return this.describe();
 
     ctx.save();
@@ -249,6 +257,56 @@ export class TimeChart {
       .tickSizeOuter(0)
       .tickSizeInner(-(width - MARGIN.left - MARGIN.right));
     gy.attr('transform', `translate(${MARGIN.left},0)`).call(yAxis);
+  }
+
+  /** Follows the pointer for the hover readout. */
+  private readonly onPointer = (e: PointerEvent): void => {
+    this.pointerX = e.type === 'pointerleave' ? null : e.clientX - this.container.getBoundingClientRect().left;
+    this.requestDraw();
+  };
+
+  /**
+   * The readout under the pointer: a vertical rule at the nearest step, a dot on each named
+   * layer's nearest drawable point, and their values, placed on the side with more room.
+   */
+  private drawHover(
+    x: ScaleContinuousNumeric<number, number> | null,
+    y: ScaleContinuousNumeric<number, number> | null,
+    sources: Series[],
+    drawable: Drawable,
+    width: number,
+  ): void {
+    const g = this.svg.select('.chart-hover');
+    g.selectAll('*').remove();
+    const px = this.pointerX;
+    if (!x || !y || px === null || px < MARGIN.left || px > width - MARGIN.right) return;
+    const step = x.invert(px);
+    const lines: { text: string; color: string }[] = [];
+    const dots: { cx: number; cy: number; color: string }[] = [];
+    let ruleStep: number | null = null;
+    this.layers.forEach((layer, i) => {
+      if (!layer.label) return;
+      const s = sources[i];
+      const k = nearestIndex(s.step, step);
+      if (k < 0 || !drawable(s.value[k])) return;
+      const color = resolveColor(this.container, layer.color);
+      ruleStep ??= s.step[k];
+      dots.push({ cx: x(s.step[k]), cy: y(s.value[k]), color });
+      lines.push({ text: `${layer.label} ${short(s.value[k])}${s.step[k] !== ruleStep ? ` (step ${s.step[k]})` : ''}`, color });
+    });
+    if (ruleStep === null) return;
+    const rx = x(ruleStep);
+    const [top, bottom] = y.range().slice().sort((a, b) => a - b);
+    g.append('line').attr('x1', rx).attr('x2', rx).attr('y1', top).attr('y2', bottom);
+    for (const d of dots) g.append('circle').attr('cx', d.cx).attr('cy', d.cy).attr('r', 3.5).style('fill', d.color);
+    const right = rx < width / 2;
+    const text = g
+      .append('text')
+      .attr('x', right ? rx + 8 : rx - 8)
+      .attr('y', top + 12)
+      .attr('text-anchor', right ? 'start' : 'end');
+    text.append('tspan').attr('class', 'chart-hover-step').text(`step ${ruleStep}`);
+    for (const l of lines) text.append('tspan').attr('x', right ? rx + 8 : rx - 8).attr('dy', 14).style('fill', l.color).text(l.text);
   }
 
   /** The centred note shown while nothing can be drawn, or none. */

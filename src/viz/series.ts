@@ -276,3 +276,18 @@ class ColumnAccumulator {
     }
   }
 }
+
+/** The index of the point whose step is nearest `step` (the earlier on a tie), in ascending steps; -1 when empty. */
+export function nearestIndex(steps: ArrayLike<number>, step: number): number {
+  const n = steps.length;
+  if (n === 0) return -1;
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (steps[mid] < step) lo = mid + 1;
+    else hi = mid;
+  }
+  // lo is the first step >= `step` (or the last point); its left neighbour may be nearer.
+  return lo > 0 && step - steps[lo - 1] <= steps[lo] - step ? lo - 1 : lo;
+}

@@ -137,6 +137,26 @@ describe('LossChart', () => {
     expect(el.querySelector('button')!.getAttribute('aria-pressed')).toBe('true');
   });
 
+  test('pointer over the plot: a readout of the nearest step and each curve\'s value; gone when the pointer leaves', async () => {
+    const history = new RunHistory();
+    history.append(batch(0, Array.from({ length: 101 }, (_, i) => 1 + i / 100), [[50, 3]]));
+    const el = await mount(<LossChart history={history} scale="linear" />);
+    await frames();
+    const plot = el.querySelector<HTMLElement>('.chart-plot')!;
+    const box = plot.getBoundingClientRect();
+    // The plot area spans left margin 50 to right margin 14; its middle is step 50.
+    const middle = box.left + 50 + (box.width - 64) / 2;
+    plot.dispatchEvent(new PointerEvent('pointermove', { clientX: middle, clientY: box.top + 50, bubbles: true }));
+    await frames();
+    const lines = [...el.querySelectorAll('.chart-hover tspan')].map((t) => t.textContent);
+    expect(lines[0]).toBe('step 50');
+    expect(lines[1]).toMatch(/^training loss \(smoothed\) 1\.\d+$/);
+    expect(lines[2]).toBe('validation loss 3');
+    plot.dispatchEvent(new PointerEvent('pointerleave'));
+    await frames();
+    expect(el.querySelector('.chart-hover text')).toBeNull();
+  });
+
   test('earlier runs are drawn behind and named in the legend', async () => {
     const history = new RunHistory();
     const ghost = { label: 'cell: rnn_tanh → lstm', train: { step: [0, 10, 20], value: [2, 1.5, 1.2] }, validation: { step: [20], value: [1.3] } };

@@ -1,6 +1,6 @@
 /** Downsampling per pixel column and incremental smoothing: what the loss chart draws from a run's columns. */
 import { describe, expect, test } from 'vitest';
-import { downsampleMinMax, finite, finitePositive, MinMaxPyramid, Smoother, type PointList } from '../../src/viz/series.ts';
+import { downsampleMinMax, finite, finitePositive, MinMaxPyramid, nearestIndex, Smoother, type PointList } from '../../src/viz/series.ts';
 import { mulberry32 } from '../../src/engine/random.ts';
 
 /** A series of n points at steps 0..n-1 with values from f. */
@@ -177,5 +177,19 @@ describe('MinMaxPyramid', () => {
     const out = pyramid.downsample(toPixel, 600);
     expect(calls).toBeLessThan(n / 40);
     expect(out).toEqual(downsampleMinMax(s, (step) => (step * 600) / n, 600, finite));
+  });
+});
+
+describe('nearestIndex', () => {
+  test('the nearest step, the earlier on a tie, clamped at both ends, -1 when empty', () => {
+    const steps = [0, 10, 20, 40];
+    expect(nearestIndex(steps, 12)).toBe(1);
+    expect(nearestIndex(steps, 16)).toBe(2);
+    expect(nearestIndex(steps, 15)).toBe(1);
+    expect(nearestIndex(steps, 30)).toBe(2);
+    expect(nearestIndex(steps, -5)).toBe(0);
+    expect(nearestIndex(steps, 99)).toBe(3);
+    expect(nearestIndex(steps, 20)).toBe(2);
+    expect(nearestIndex([], 3)).toBe(-1);
   });
 });

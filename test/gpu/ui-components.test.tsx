@@ -152,7 +152,7 @@ describe('LossChart', () => {
     expect(lines[0]).toBe('step 50');
     expect(lines[1]).toMatch(/^training loss \(smoothed\) 1\.\d+$/);
     expect(lines[2]).toBe('validation loss 3');
-    plot.dispatchEvent(new PointerEvent('pointerleave'));
+    plot.dispatchEvent(new PointerEvent('pointerleave', { clientX: middle, clientY: box.top + 50 }));
     await frames();
     expect(el.querySelector('.chart-hover text')).toBeNull();
   });

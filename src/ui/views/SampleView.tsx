@@ -13,8 +13,9 @@ export function SampleView() {
   const [prompt, setPrompt] = useState('It is a truth ');
   const [temperature, setTemperature] = useState(0.7);
   const [seed, setSeed] = useState(1);
-  const request = useDeferredValue({ kind: 'sample' as const, prompt, temperature, length: LENGTH, seed });
-  const { view, error } = useInspect<Sample>(prompt.length ? request : null);
+  // Defer the typed prompt only (a primitive: an object made during render would differ every time).
+  const deferredPrompt = useDeferredValue(prompt);
+  const { view, error } = useInspect<Sample>(deferredPrompt.length ? { kind: 'sample', prompt: deferredPrompt, temperature, length: LENGTH, seed } : null);
   return (
     <div className="view" data-testid="sample-view">
       <div className="sample-controls">

@@ -1,24 +1,26 @@
 /**
- * The network views' colour scales, in one place: ColorBrewer's RdBu for signed values
- * (red negative, blue positive, white zero) and viridis for magnitudes and gates in [0, 1],
- * with a neutral grey for non-finite values: the same choices as the playground's palette.
- * Theme colours (text, lines, focus) are CSS variables of src/ui/theme.css, read in network.css.
+ * The network views' colour scales, built on the playground's palette (src/viz/palette.ts):
+ * RdBu for signed values (red negative, blue positive, near-white zero), viridis for
+ * magnitudes and gates in [0, 1], grey for non-finite values, Okabe-Ito for overlaid runs.
+ * What is added here: scales that accept an all-zero extent (a layer the gradient never
+ * reached), a log magnitude scale, and colour parsing for canvas pixels. Theme colours (text,
+ * lines, focus) are CSS variables of src/ui/theme.css, read in network.css.
  */
-import { color, interpolateRdBu, interpolateViridis } from 'd3';
+import { color, interpolateViridis } from 'd3';
+import { diverging, ghostColor, maxAbs, MISSING_COLOR, sequential } from '../../viz/palette.ts';
 
 /** What a non-finite value is drawn as. */
-export const MISSING = '#888888';
+export const MISSING = MISSING_COLOR;
 
-/** A colour for signed values in [-maxAbs, maxAbs]: red below zero, near-white at zero, blue above. */
-export function signedColor(maxAbs: number): (v: number) => string {
-  const m = maxAbs > 0 && Number.isFinite(maxAbs) ? maxAbs : 1;
-  return (v) => (Number.isFinite(v) ? interpolateRdBu(Math.min(1, Math.max(0, 0.5 + v / (2 * m)))) : MISSING);
+/** A colour for signed values in [-m, m] (m = 1 when the extent is zero or not finite). */
+export function signedColor(m: number): (v: number) => string {
+  return diverging(m > 0 && Number.isFinite(m) ? m : 1);
 }
 
 /** A colour for values in [lo, hi] on viridis (dark purple at lo, yellow at hi), clamped. */
 export function magnitudeColor(lo: number, hi: number): (v: number) => string {
-  const span = hi > lo ? hi - lo : 1;
-  return (v) => (Number.isFinite(v) ? interpolateViridis(Math.min(1, Math.max(0, (v - lo) / span))) : MISSING);
+  const scale = sequential(hi > lo ? hi - lo : 1);
+  return (v) => scale(v - lo);
 }
 
 /**
@@ -35,14 +37,7 @@ export function logMagnitudeColor(hi: number, decades: number): (v: number) => s
 }
 
 /** The largest |v| over the finite values (0 when none). */
-export function maxAbsFinite(values: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < values.length; i++) {
-    const a = Math.abs(values[i]);
-    if (a > m && Number.isFinite(a)) m = a;
-  }
-  return m;
-}
+export const maxAbsFinite = maxAbs;
 
 /** A CSS colour as [r, g, b] bytes, for writing canvas pixels. */
 export function rgbBytes(css: string): [number, number, number] {
@@ -51,10 +46,7 @@ export function rgbBytes(css: string): [number, number, number] {
   return [Math.round(c.r), Math.round(c.g), Math.round(c.b)];
 }
 
-/** Colours of overlaid runs' curves: Okabe and Ito's, without the current run's blue. */
-const OVERLAY = ['#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
-
-/** n colours for overlaid curves, cycling. */
+/** n colours for overlaid runs' curves: the palette's ghost colours, never the current run's. */
 export function ghostColors(n: number): string[] {
-  return Array.from({ length: n }, (_, i) => OVERLAY[i % OVERLAY.length]);
+  return Array.from({ length: n }, (_, i) => ghostColor(i));
 }

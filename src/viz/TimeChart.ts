@@ -19,6 +19,8 @@ export interface ChartLayer {
   color: string;
   /** A line through the points, or the points as dots joined by a thin line. */
   kind: 'line' | 'points';
+  /** Points only: join the dots with a thin line (default true). */
+  joined?: boolean;
   /** Short name for the chart's accessible summary; unnamed layers are left out of it. */
   label?: string;
   /** Line width in CSS pixels (default 1.5). */
@@ -216,13 +218,15 @@ export class TimeChart {
     ctx.lineWidth = layer.width ?? 1.5;
     ctx.lineJoin = 'round';
     ctx.setLineDash(layer.dash ?? []);
-    ctx.beginPath();
-    for (let i = 0; i < n; i++) {
-      if (i === 0) ctx.moveTo(x(p.step[i]), y(p.value[i]));
-      else ctx.lineTo(x(p.step[i]), y(p.value[i]));
+    if (layer.kind === 'line' || layer.joined !== false) {
+      ctx.beginPath();
+      for (let i = 0; i < n; i++) {
+        if (i === 0) ctx.moveTo(x(p.step[i]), y(p.value[i]));
+        else ctx.lineTo(x(p.step[i]), y(p.value[i]));
+      }
+      if (layer.kind === 'points') ctx.lineWidth = Math.min(1, ctx.lineWidth);
+      ctx.stroke();
     }
-    if (layer.kind === 'points') ctx.lineWidth = Math.min(1, ctx.lineWidth);
-    ctx.stroke();
     // A line through one point is invisible: draw the point.
     if (layer.kind === 'points' || n === 1) {
       const r = Math.max(1.5, (layer.width ?? 1.5) + 0.5);

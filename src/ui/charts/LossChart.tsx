@@ -51,7 +51,7 @@ export function LossChart({ history, scale, onScaleChange, ghosts = NONE, smooth
     () => [
       ...ghosts.flatMap((g, i): ChartLayer[] => [
         { series: g.train, color: ghostColor(i), kind: 'line', width: 1.25, alpha: 0.55, smoothing },
-        { series: g.validation, color: ghostColor(i), kind: 'points', width: 1, alpha: 0.55 },
+        { series: g.validation, color: ghostColor(i), kind: 'points', joined: false, width: 1, alpha: 0.55 },
       ]),
       { series: history.trainLoss, color: '--color-train', kind: 'line', width: 1, alpha: 0.25 },
       { series: history.trainLoss, color: '--color-train', kind: 'line', width: 2, smoothing, label: 'training loss (smoothed)' },

@@ -54,7 +54,7 @@ describe('built app served from a sub-path', () => {
   });
   afterAll(() => server?.close());
 
-  test('WebGPU (SwiftShader): adding problem trains, keys work, a reset-only setting says so; the char model samples text', async () => {
+  test('WebGPU (SwiftShader): adding problem trains, keys work, lr applies live, a reset-only setting says so; the char model samples text; switch to the CPU', async () => {
     const browser = await chromium.launch({ executablePath: requireChromium(), args: [...baseArgs, ...webgpuArgs] });
     try {
       const { page, errors } = await open(browser, server.url);
@@ -91,10 +91,15 @@ describe('built app served from a sub-path', () => {
       await expect.poll(() => stat(page, 'step')).toBe(0);
 
       // The hidden size needs a new run: it says so until reset builds it.
-      expect(await page.getByTestId('needs-reset').count()).toBe(0);
       await page.locator('#hidden').focus();
       await page.keyboard.press('ArrowRight');
       await expect.poll(() => page.getByTestId('needs-reset').count()).toBe(1);
+      // Meanwhile the learning rate still applies live (the run is sent its live settings only) and waits for nothing.
+      await page.locator('#lr').focus();
+      await page.keyboard.press('ArrowLeft');
+      await page.waitForTimeout(500);
+      expect(await page.getByTestId('needs-reset').count()).toBe(1);
+      expect(await page.getByTestId('error').count()).toBe(0);
       await page.getByTestId('reset').click();
       await ready(page);
       await expect.poll(() => page.getByTestId('needs-reset').count()).toBe(0);
@@ -108,6 +113,12 @@ describe('built app served from a sub-path', () => {
       await stepAtLeast(page, 5);
       await page.getByTestId('play').click();
       await expect.poll(() => page.getByTestId('sample-text').textContent(), { timeout: 15_000 }).toMatch(/^It is a truth .{20,}/s);
+
+      // The backend switch rebuilds the run on the CPU.
+      await page.locator('#backend-choice').selectOption('cpu');
+      await expect.poll(() => page.getByTestId('backend').getAttribute('data-state')).toBe('cpu');
+      await ready(page);
+      expect(await stat(page, 'step')).toBe(0);
 
       expect(errors).toEqual([]);
     } finally {

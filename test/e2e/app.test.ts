@@ -62,6 +62,19 @@ describe('built app served from a sub-path', () => {
       await expect.poll(() => page.getByTestId('backend').getAttribute('data-state')).toBe('webgpu');
       expect(await page.getByTestId('backend').textContent()).toMatch(/^WebGPU · .*swiftshader/);
 
+      // Every control has a label and a tooltip (a title, or a description it names).
+      const unlabelled = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLInputElement>('input, select, textarea, button')]
+          .filter((c) => !c.closest('[hidden]'))
+          .filter((c) => {
+            const named = (c.labels?.length ?? 0) > 0 || c.getAttribute('aria-label') || (c.tagName === 'BUTTON' && c.textContent!.trim());
+            const tip = c.closest('[title]') || c.getAttribute('aria-describedby');
+            return !(named && tip);
+          })
+          .map((c) => c.outerHTML.slice(0, 80)),
+      );
+      expect(unlabelled).toEqual([]);
+
       // Pick the adding problem (from another task, so the picker builds a new run).
       await pickTask(page, 'copy');
       await pickTask(page, 'adding');

@@ -20,7 +20,7 @@ export function Section({ id, title, pending = false, children }: SectionProps) 
   return (
     <section className="section" aria-labelledby={`section-${id}`}>
       <h2 className="section-title">
-        <button id={`section-${id}`} type="button" aria-expanded={open} aria-controls={`section-${id}-body`} onClick={() => toggle(id)}>
+        <button id={`section-${id}`} type="button" aria-expanded={open} aria-controls={`section-${id}-body`} title={`${open ? 'Hide' : 'Show'} the ${title.toLowerCase()} settings`} onClick={() => toggle(id)}>
           <span aria-hidden="true">{open ? '▾' : '▸'}</span> {title}
           {pending && <span className="pending-dot" title="Some settings here need a reset" />}
         </button>

@@ -64,7 +64,7 @@ describe('built app served from a sub-path', () => {
 
       // Every control has a label and a tooltip (a title, or a description it names).
       const unlabelled = await page.evaluate(() =>
-        [...document.querySelectorAll<HTMLInputElement>('input, select, textarea, button')]
+        Array.from(document.querySelectorAll<HTMLInputElement>('input, select, textarea, button'))
           .filter((c) => !c.closest('[hidden]'))
           .filter((c) => {
             const named = (c.labels?.length ?? 0) > 0 || c.getAttribute('aria-label') || (c.tagName === 'BUTTON' && c.textContent!.trim());

@@ -30,6 +30,7 @@ export function SumView() {
         marked values add to <b data-testid="sum-target">{formatNumber(target)}</b>; the network says <b data-testid="sum-predicted">{formatNumber(predicted)}</b>
         {target !== null && predicted !== null && <span className="muted"> (error {formatNumber(predicted - target)})</span>}
       </p>
+      <p className="muted small">Orange: the two marked values. At first the network answers about 1, the mean sum (the baseline); an LSTM usually stays there for a few hundred steps before it learns to pick out the marked values, while a vanilla RNN rarely does once T is long.</p>
       <ViewError error={error} />
     </div>
   );

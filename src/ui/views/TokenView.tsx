@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import type { ExampleView } from '../../train/inspect.ts';
 import { useInspect } from './useInspect.ts';
-import { ExampleStepper, ViewError } from './parts.tsx';
+import { ExampleStepper, MetricLine, ViewError } from './parts.tsx';
 
 /** Props of {@link TokenView}. */
 export interface TokenViewProps {
@@ -24,6 +24,7 @@ export function TokenView({ caption, short = (label) => label }: TokenViewProps)
   const cls = (t: number) => (scored.has(t) ? ' cell-scored' : '');
   return (
     <div className="view" data-testid="token-view">
+      <MetricLine />
       <ExampleStepper index={index} onChange={setIndex} />
       {view && (
         <table className="tokens">

@@ -1,4 +1,7 @@
-/** Small pieces the task views share: the validation-example stepper and the error line. */
+/** Small pieces the task views share: the validation-example stepper, the metric line and the error line. */
+import { selectInfo, selectValidationMetric } from '../../store/selectors.ts';
+import { useStore } from '../../store/store.ts';
+import { formatNumber } from '../format.ts';
 
 /** Props of {@link ExampleStepper}. */
 export interface ExampleStepperProps {
@@ -28,4 +31,16 @@ export function ViewError({ error }: { error: string | null }) {
       {error}
     </p>
   ) : null;
+}
+
+/** The task's metric at the latest validation pass, beside its baseline. */
+export function MetricLine() {
+  const info = useStore(selectInfo);
+  const value = useStore(selectValidationMetric);
+  if (!info) return null;
+  return (
+    <p className="metric-line" data-testid="view-metric" title={info.metric.baseline.description}>
+      {info.metric.name} on the validation set: <b>{formatNumber(value)}</b> <span className="muted">(baseline {formatNumber(info.metric.baseline.value)}{info.metric.causalLimit ? `; best causal model ${formatNumber(info.metric.causalLimit.value)}` : ''})</span>
+    </p>
+  );
 }

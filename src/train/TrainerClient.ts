@@ -9,6 +9,7 @@ import type { TrainerConfig } from './config.ts';
 import type { InspectRequest, InspectView } from './inspect.ts';
 import type { BackendChoice, Command, Reply, Request, Results, RunInfo } from './protocol.ts';
 import type { MetricsBatch, ValidationPoint } from './Trainer.ts';
+import type { WalkRequest, WalkView } from './walk.ts';
 
 /** The worker the client talks to (a real Worker, or a stand-in in tests). */
 export type WorkerLike = Pick<Worker, 'postMessage' | 'terminate'> & { onmessage: ((event: MessageEvent<Reply>) => void) | null };
@@ -90,6 +91,11 @@ export class TrainerClient {
   /** What a task view shows at the current weights (computed on the CPU engine in the worker, on either backend). */
   inspect(request: InspectRequest): Promise<InspectView> {
     return this.send({ type: 'inspect', request });
+  }
+
+  /** One example's BPTT walk at the current weights with the run's window (computed on the CPU engine in the worker). */
+  walk(request: WalkRequest): Promise<WalkView> {
+    return this.send({ type: 'walk', request });
   }
 
   /** Ends the worker; pending commands are rejected. */

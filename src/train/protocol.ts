@@ -8,6 +8,7 @@ import type { ModelConfig } from '../engine/model.ts';
 import type { TrainerConfig } from './config.ts';
 import type { InspectRequest, InspectView } from './inspect.ts';
 import type { MetricInfo, MetricsBatch, ValidationPoint } from './Trainer.ts';
+import type { WalkRequest, WalkView } from './walk.ts';
 
 /** Which backend to train on: WebGPU when the browser has it (else the CPU), or the CPU. */
 export type BackendChoice = 'auto' | 'cpu';
@@ -37,7 +38,9 @@ export type Command =
   /** The full record of validation example `index` at the current weights. */
   | { type: 'record'; index: number }
   /** What a task view shows (an example, sampled text, a sentence word by word) at the current weights, on the CPU engine. */
-  | { type: 'inspect'; request: InspectRequest };
+  | { type: 'inspect'; request: InspectRequest }
+  /** One example's BPTT walk (and σ_max of each W_hh) at the current weights with the run's window, on the CPU engine; not for seq2seq. */
+  | { type: 'walk'; request: WalkRequest };
 
 /** A command with its id. */
 export type Request = Command & { id: number };
@@ -68,6 +71,7 @@ export interface Results {
   evaluate: ValidationPoint;
   record: ExampleTrace[];
   inspect: InspectView;
+  walk: WalkView;
 }
 
 /** A message from the worker. */

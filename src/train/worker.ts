@@ -14,6 +14,7 @@ import type { TrainerConfig } from './config.ts';
 import { inspect } from './inspect.ts';
 import type { BackendChoice, Command, Reply, Request, Results, RunInfo } from './protocol.ts';
 import { prepareRun, Trainer, type GpuTarget, type PreparedRun } from './Trainer.ts';
+import { walkExample } from './walk.ts';
 
 /** The worker's global scope, as much of it as this file uses. */
 const scope = self as unknown as { postMessage(message: Reply): void; onmessage: ((event: MessageEvent<Request>) => void) | null };
@@ -185,6 +186,11 @@ async function handle(command: Command): Promise<Results[Command['type']]> {
       const t = current();
       const params = await between((tr) => tr.backend.getParams());
       return inspect(t.run, params, command.request);
+    }
+    case 'walk': {
+      const t = current();
+      const { params, step } = await between(async (tr) => ({ params: await tr.backend.getParams(), step: tr.stepIndex }));
+      return walkExample(t.prepared, t.settings, params, command.request, step);
     }
   }
 }

@@ -1,0 +1,114 @@
+/**
+ * What the network views show of one example: its BPTT walk (src/engine/bpttWalk.ts) at the
+ * current weights with the run's window, the input at each step as a label, and σ_max of
+ * each (layer, direction)'s W_hh (src/engine/spectral.ts). Computed on the CPU reference
+ * engine from a float64 copy of the weights, so it is the same on either backend and while
+ * a run trains. The example is validation example `index`, or, for the character model, a
+ * typed text read symbol by symbol with the next symbol as each step's target.
+ */
+import type { Batch } from '../engine/batch.ts';
+import { bpttWalk, type BpttWalk } from '../engine/bpttWalk.ts';
+import { directions, gateCount, layerSuffix } from '../engine/model.ts';
+import { largestSingularValue } from '../engine/spectral.ts';
+import type { TensorMap } from '../engine/tensor.ts';
+import { argmax, codePoints, TaskError } from '../tasks/index.ts';
+import type { TrainerConfig } from './config.ts';
+import type { AnyRun, PreparedRun } from './Trainer.ts';
+import { batchSize, sliceBatch } from './slices.ts';
+
+/** Which example to walk. */
+export type WalkRequest =
+  /** Validation example `index`. */
+  | { kind: 'example'; index: number }
+  /** Character model only: the text read symbol by symbol, each step's target the symbol after it. */
+  | { kind: 'text'; text: string };
+
+/** One example's walk with what the views label it by. */
+export interface WalkView {
+  request: WalkRequest;
+  /** Optimizer steps the weights had taken. */
+  step: number;
+  walk: BpttWalk;
+  /** Per step t: the input read, as text (the symbol, or the feature values). */
+  labels: string[];
+  /** Per (layer, direction), at layer · D + dir: the largest singular value of W_hh. */
+  sigmaMax: number[];
+}
+
+/** Longest typed text the walk reads, in symbols. */
+export const MAX_WALK_TEXT = 200;
+/** Most float64 values of full ΔW matrices the walk keeps (every step's, when the model is small enough). */
+const MATRIX_BUDGET = 1 << 20;
+
+/** The character model's typed text as a batch of one: inputs are its symbols but the last, targets the symbols after each. */
+export function textBatch(run: PreparedRun, text: string): Batch {
+  if (run.info.id !== 'char-model') throw new TaskError(`${run.info.title} reads its own examples: choose one by index (typed text is for the character model)`);
+  const input = run.data.needs.input;
+  if (input.kind === 'features') throw new TaskError(`${run.info.title} reads numbers, not symbols`);
+  const symbols = codePoints(text);
+  if (symbols.length < 2) throw new TaskError('Type at least two symbols: each step reads one and predicts the next.');
+  if (symbols.length > MAX_WALK_TEXT + 1) throw new TaskError(`The text is ${symbols.length} symbols long; the step-through reads at most ${MAX_WALK_TEXT + 1}.`);
+  const index = new Map(input.vocabulary.map((s, i) => [s, i]));
+  const unknown = symbols.find((s) => !index.has(s));
+  if (unknown !== undefined) throw new TaskError(`The symbol ${JSON.stringify(unknown)} is not in the run's vocabulary of ${input.vocabulary.length} symbols.`);
+  const ids = symbols.map((s) => index.get(s)!);
+  const T = ids.length - 1;
+  const targets = { shape: [1, T], data: Float64Array.from(ids.slice(1)) };
+  if (input.kind === 'tokens') return { tokens: { shape: [1, T], data: Int32Array.from(ids.slice(0, T)) }, targets, loss: 'cross_entropy', outputMode: 'sequence' };
+  const V = input.vocabulary.length;
+  const data = new Float64Array(T * V);
+  for (let t = 0; t < T; t++) data[t * V + ids[t]] = 1;
+  return { inputs: { shape: [1, T, V], data }, targets, loss: 'cross_entropy', outputMode: 'sequence' };
+}
+
+/** The input at each step of a batch of one, as text. */
+function stepLabels(run: PreparedRun, example: Batch, T: number): string[] {
+  const input = run.data.needs.input;
+  if (input.kind === 'features') {
+    const I = input.labels.length;
+    const x = example.inputs!.data;
+    return Array.from({ length: T }, (_, t) => Array.from(x.subarray(t * I, (t + 1) * I), (v) => String(Number(v.toPrecision(3)))).join(', '));
+  }
+  const V = input.vocabulary.length;
+  const ids = example.tokens ? Array.from(example.tokens.data) : Array.from({ length: T }, (_, t) => argmax(example.inputs!.data, t * V, V));
+  return ids.map((id) => input.vocabulary[id]);
+}
+
+/** σ_max of every (layer, direction)'s W_hh, at layer · D + dir. */
+export function recurrentSigmaMax(run: PreparedRun, params: TensorMap): number[] {
+  const { model } = run;
+  const H = model.hiddenSize;
+  const rows = gateCount(model) * H;
+  const out: number[] = [];
+  for (let l = 0; l < model.numLayers; l++) {
+    for (let d = 0; d < directions(model); d++) {
+      const w = params.get(`rnn.weight_hh_${layerSuffix(l, d)}`);
+      out.push(w ? largestSingularValue(w.data, rows, H) : NaN);
+    }
+  }
+  return out;
+}
+
+/** Walks the requested example at `params` with the run's BPTT window; an encoder-decoder run is refused. */
+export function walkExample(run: AnyRun, settings: TrainerConfig, params: TensorMap, request: WalkRequest, step: number): WalkView {
+  if (run.kind !== 'recurrent') throw new TaskError(`The step-through of BPTT is not available for ${run.info.title} (an encoder-decoder) yet.`);
+  let example: Batch;
+  if (request.kind === 'example') {
+    const N = batchSize(run.data.validation);
+    if (!(Number.isInteger(request.index) && request.index >= 0 && request.index < N)) throw new RangeError(`validation example ${request.index} is not in a set of ${N}`);
+    example = sliceBatch(run.data.validation, request.index, 1);
+  } else {
+    example = textBatch(run, request.text);
+  }
+  const T = (example.tokens ?? example.inputs!).shape[1];
+  const { model } = run;
+  const G = gateCount(model);
+  const H = model.hiddenSize;
+  // Keep every step's full matrices when they fit the budget (the stepper then draws them).
+  let perStep = 0;
+  for (let l = 0; l < model.numLayers; l++) perStep += directions(model) * 2 * G * H * ((l === 0 ? model.inputSize : directions(model) * H) + H);
+  const fullMatricesAt = perStep * T <= MATRIX_BUDGET ? Array.from({ length: T }, (_, t) => t) : [];
+  const window = settings.training.window ?? undefined;
+  const walk = bpttWalk(model, params, example, { bpttWindow: window === undefined ? undefined : Math.min(window, T), fullMatricesAt });
+  return { request, step, walk, labels: stepLabels(run, example, T), sigmaMax: recurrentSigmaMax(run, params) };
+}

@@ -1,0 +1,149 @@
+/**
+ * The worker's `walk` (src/train/walk.ts): one example's BPTT walk at the current weights with
+ * the run's window. Its final totals and loss equal the CPU engine's lossAndGrads on that
+ * example alone, on weights from the CPU and from the WebGPU backend; the character model's
+ * typed text is read symbol by symbol; bad requests are refused by name; and through the
+ * worker it answers while training runs, at weights the CPU engine reproduces bit for bit.
+ */
+import { describe, expect, test } from 'vitest';
+import { defaultOptimizer, lossAndGrads, PYTORCH_INIT, type Batch, type TensorMap } from '../../src/engine/index.ts';
+import { layerSuffix } from '../../src/engine/model.ts';
+import { largestSingularValue } from '../../src/engine/spectral.ts';
+import { SHIPPED_TEXT } from '../../src/tasks/charModel.ts';
+import type { TaskFiles } from '../../src/tasks/index.ts';
+import type { TrainerConfig } from '../../src/train/config.ts';
+import { sliceBatch } from '../../src/train/slices.ts';
+import { prepareAnyRun, prepareRun, Trainer } from '../../src/train/Trainer.ts';
+import { TrainerClient } from '../../src/train/TrainerClient.ts';
+import { textBatch, walkExample, type WalkView } from '../../src/train/walk.ts';
+import { gpuDevice, gpuTest } from './device.ts';
+
+const FILES: TaskFiles = new Map([[SHIPPED_TEXT, await (await fetch(`/${SHIPPED_TEXT}`)).text()]]);
+
+/** A small config. */
+function config(task: string, settings: TrainerConfig['task']['settings'], model: Partial<TrainerConfig['model']> = {}, window: number | null = null): TrainerConfig {
+  return {
+    task: { id: task, settings },
+    seed: 7,
+    model: { cell: 'lstm', hiddenSize: 6, numLayers: 1, bidirectional: false, embeddingSize: 4, ...model },
+    init: PYTORCH_INIT,
+    training: { optimizer: { ...defaultOptimizer('adam'), lr: 0.03 }, batchSize: 4, window, stateful: false, dropout: 0, evalEvery: 0 },
+  };
+}
+
+/** A trainer (on the GPU when `gpu`) after `steps` steps, with a float64 copy of its weights. */
+async function trained(cfg: TrainerConfig, steps: number, gpu = false) {
+  const trainer = new Trainer(prepareRun(cfg, FILES), gpu ? { device: await gpuDevice(), name: 'test adapter' } : undefined);
+  for (let i = 0; i < steps; i++) trainer.step();
+  await trainer.flush();
+  return { trainer, run: trainer.run, params: await trainer.backend.getParams() };
+}
+
+/** Largest |a - b| relative to the largest |b|. */
+function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let diff = 0;
+  let scale = 1e-300;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}
+
+/** The walk's loss and every (layer, direction)'s final totals against lossAndGrads on the same example and window. */
+function expectMatchesEngine(view: WalkView, cfg: TrainerConfig, params: TensorMap, example: Batch): void {
+  const model = prepareRun(cfg, FILES).model;
+  const T = (example.tokens ?? example.inputs!).shape[1];
+  const reference = lossAndGrads(model, params, example, { bpttWindow: Math.min(cfg.training.window ?? T, T) });
+  expect(view.walk.loss).toBeCloseTo(reference.loss, 12);
+  expect(view.walk.dirs).toHaveLength(model.numLayers * (model.bidirectional ? 2 : 1));
+  for (const d of view.walk.dirs) {
+    const s = layerSuffix(d.layer, d.dir);
+    expect(relError(d.grads.Wih, reference.grads.get(`rnn.weight_ih_${s}`)!.data)).toBeLessThan(1e-12);
+    expect(relError(d.grads.Whh, reference.grads.get(`rnn.weight_hh_${s}`)!.data)).toBeLessThan(1e-12);
+    expect(relError(d.grads.bih, reference.grads.get(`rnn.bias_ih_${s}`)!.data)).toBeLessThan(1e-12);
+    expect(relError(d.grads.bhh, reference.grads.get(`rnn.bias_hh_${s}`)!.data)).toBeLessThan(1e-12);
+  }
+}
+
+describe('walk', () => {
+  test('adding T=10, lstm, window 4, example 3 after 5 CPU steps: totals equal lossAndGrads; labels and σ_max of W_hh', async () => {
+    const cfg = config('adding', { T: 10 }, {}, 4);
+    const { trainer, run, params } = await trained(cfg, 5);
+    const view = walkExample(run, trainer.settings, params, { kind: 'example', index: 3 }, trainer.stepIndex);
+    expect(view.step).toBe(5);
+    expect(view.walk.window).toBe(4);
+    expect(view.walk.dirs[0].cut.reduce((a, b) => a + b, 0)).toBe(2);
+    expectMatchesEngine(view, cfg, params, sliceBatch(run.data.validation, 3, 1));
+    expect(view.labels).toHaveLength(10);
+    const x = sliceBatch(run.data.validation, 3, 1).inputs!.data;
+    expect(view.labels[2]).toBe(`${Number(x[4].toPrecision(3))}, ${x[5]}`);
+    expect(view.sigmaMax[0]).toBeCloseTo(largestSingularValue(params.get('rnn.weight_hh_l0')!.data, 24, 6), 12);
+    expect(() => walkExample(run, trainer.settings, params, { kind: 'example', index: 256 }, 5)).toThrow(/not in a set of 256/);
+    expect(() => walkExample(run, trainer.settings, params, { kind: 'text', text: 'ab' }, 5)).toThrow(/typed text is for the character model/);
+  });
+
+  gpuTest('copy k=2 delay=3, gru 2 layers bidirectional, after 4 WebGPU steps: totals equal lossAndGrads at the GPU’s weights', async () => {
+    const cfg = config('copy', { k: 2, delay: 3 }, { cell: 'gru', numLayers: 2, bidirectional: true });
+    const { trainer, run, params } = await trained(cfg, 4, true);
+    try {
+      expect(trainer.backend.kind).toBe('webgpu');
+      const view = walkExample(run, trainer.settings, params, { kind: 'example', index: 1 }, trainer.stepIndex);
+      expect(view.walk.dirs).toHaveLength(4);
+      expectMatchesEngine(view, cfg, params, sliceBatch(run.data.validation, 1, 1));
+      expect(view.labels[5]).toBe('>');
+      expect(view.sigmaMax).toHaveLength(4);
+    } finally {
+      trainer.dispose();
+    }
+  });
+
+  for (const encoding of ['one-hot', 'embedding'] as const) {
+    test(`char model (${encoding}) typed text: T is its length less one, each target the next symbol; unknown symbols refused`, async () => {
+      const cfg = config('char-model', { T: 8, encoding });
+      const { trainer, run, params } = await trained(cfg, 3);
+      const text = 'It is a truth';
+      const view = walkExample(run, trainer.settings, params, { kind: 'text', text }, 3);
+      expect(view.walk.T).toBe(text.length - 1);
+      expect(view.labels.join('')).toBe(text.slice(0, -1));
+      const batch = textBatch(run, text);
+      expect(Array.from(batch.targets.data.subarray(0, 2))).toEqual([...'t '].map((s) => (run.data.needs.input as { vocabulary: readonly string[] }).vocabulary.indexOf(s)));
+      expectMatchesEngine(view, cfg, params, batch);
+      expect(() => walkExample(run, trainer.settings, params, { kind: 'text', text: 'It Ω' }, 3)).toThrow(/symbol "Ω" is not in the run's vocabulary/);
+      expect(() => walkExample(run, trainer.settings, params, { kind: 'text', text: 'I' }, 3)).toThrow(/at least two symbols/);
+    });
+  }
+
+  test('worker (CPU): walk answers while training runs; paused, its totals equal lossAndGrads at the weights a CPU trainer reaches in as many steps', async () => {
+    const client = new TrainerClient();
+    let steps = 0;
+    client.onMetrics = (m) => (steps = m.stepsSubmitted);
+    const cfg = config('adding', { T: 10 }, { cell: 'rnn_tanh' }, 3);
+    try {
+      await client.init(cfg, 'cpu');
+      await client.play();
+      await new Promise((r) => setTimeout(r, 300));
+      const during = await client.walk({ kind: 'example', index: 2 });
+      expect(during.walk.T).toBe(10);
+      const before = steps;
+      await new Promise((r) => setTimeout(r, 300));
+      expect(steps).toBeGreaterThan(before);
+      await client.pause();
+      const view = await client.walk({ kind: 'example', index: 2 });
+      expect(view.step).toBeGreaterThan(0);
+      const { params, run } = await trained(cfg, view.step);
+      expectMatchesEngine(view, cfg, params, sliceBatch(run.data.validation, 2, 1));
+      await expect(client.walk({ kind: 'text', text: 'ab' })).rejects.toThrow(/typed text is for the character model/);
+    } finally {
+      client.terminate();
+    }
+  });
+
+  test('seq2seq is refused with a message', async () => {
+    const cfg = config('seq2seq', { operation: 'reverse', minLength: 3, maxLength: 4 });
+    const trainer = new Trainer(prepareAnyRun(cfg, FILES));
+    const params = await trainer.backend.getParams();
+    expect(() => walkExample(trainer.prepared, cfg, params, { kind: 'example', index: 0 }, 0)).toThrow(/not available for Sequence to sequence \(an encoder-decoder\)/);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * Which edited settings a run can take live and which wait for a reset. The trainer
- * (src/train/config.ts) takes the optimizer's numbers, the BPTT window, stateful, dropout
- * and the validation interval live; everything else needs a new run.
+ * (src/train/config.ts) takes the optimizer's numbers, the BPTT window, stateful, dropout,
+ * the validation interval and the teacher-forcing schedule live; everything else needs a new run.
  */
 import type { TrainerConfig } from '../train/config.ts';
 
@@ -18,7 +18,7 @@ function leaves(value: unknown, prefix: string, out: Map<string, string>): Map<s
 /** Whether a path is a setting the run applies live. */
 function isLive(path: string): boolean {
   if (path === 'training.optimizer.kind') return false;
-  return path.startsWith('training.optimizer.') || ['training.window', 'training.stateful', 'training.dropout', 'training.evalEvery'].includes(path);
+  return path.startsWith('training.optimizer.') || path.startsWith('training.teacherForcing') || ['training.window', 'training.stateful', 'training.dropout', 'training.evalEvery'].includes(path);
 }
 
 /**
@@ -40,6 +40,6 @@ export function withLiveSettings(applied: TrainerConfig, edited: TrainerConfig):
   const optimizer = t.optimizer.kind === applied.training.optimizer.kind ? t.optimizer : applied.training.optimizer;
   return {
     ...applied,
-    training: { ...applied.training, optimizer, window: t.window, stateful: t.stateful, dropout: t.dropout, evalEvery: t.evalEvery },
+    training: { ...applied.training, optimizer, window: t.window, stateful: t.stateful, dropout: t.dropout, evalEvery: t.evalEvery, teacherForcing: t.teacherForcing },
   };
 }

@@ -10,6 +10,7 @@ import type { TrainerConfig } from '../train/config.ts';
 import type { InspectRequest, InspectView } from '../train/inspect.ts';
 import type { BackendChoice } from '../train/protocol.ts';
 import type { TrainerClient } from '../train/TrainerClient.ts';
+import type { WalkRequest, WalkView } from '../train/walk.ts';
 import { pendingPaths, withLiveSettings } from './pending.ts';
 import type { AppStore } from './store.ts';
 
@@ -104,6 +105,11 @@ export class Session {
   /** What a task view shows at the current weights. */
   inspect(request: InspectRequest): Promise<InspectView> {
     return this.client.inspect(request);
+  }
+
+  /** One example's BPTT walk at the current weights (the network panel asks on demand, never per step). */
+  walk(request: WalkRequest): Promise<WalkView> {
+    return this.client.walk(request);
   }
 
   /** Stops listening and ends the worker. */

@@ -1,0 +1,108 @@
+/** The content of the network panel's chosen tab, drawn from the walk, the run's history and the σ_max series. */
+import { useMemo } from 'react';
+import type { WalkView } from '../../train/walk.ts';
+import type { NetworkTab } from '../../store/networkStore.ts';
+import { selectPinnedUnit, selectSelected, selectView, useNetworkStore } from '../../store/networkStore.ts';
+import type { WalkFeed } from '../../store/networkWalk.ts';
+import { selectApplied, selectEarlier, selectHistory } from '../../store/selectors.ts';
+import { useStore, type Store } from '../../store/store.ts';
+import { describeDifferences, type ConfigRecord } from '../../viz/diff.ts';
+import { BpttStepper } from './BpttStepper.tsx';
+import { CellInspector } from './CellInspector.tsx';
+import { GateHeatmaps } from './GateHeatmaps.tsx';
+import type { GradientOverlay } from './GradientOverTime.tsx';
+import { LiveGradientOverTime } from './LiveGradientOverTime.tsx';
+import { ClippingChart, SigmaChart } from './TrainingCharts.tsx';
+import { UnrolledGraph } from './UnrolledGraph.tsx';
+import { walkGraphNorms } from './walkNorms.ts';
+
+/** The run's clip_grad_norm_ threshold, or null when it does not clip by norm. */
+const selectClipNorm = (s: Store) => s.applied?.training.optimizer.clipNorm ?? null;
+
+/** Props of {@link NetworkTabView}. */
+export interface NetworkTabViewProps {
+  tab: NetworkTab;
+  feed: WalkFeed;
+  /** The latest walk, or null before one arrives. */
+  walk: WalkView | null;
+  /** Why the last walk failed, or null. */
+  walkError: string | null;
+  /** (layer, direction) shown: layer · D + dir. */
+  row: number;
+  rowNames: readonly string[];
+  width: number;
+}
+
+/** One tab's view. */
+export function NetworkTabView({ tab, feed, walk, walkError, row, rowNames, width }: NetworkTabViewProps) {
+  if (tab === 'gradients') return <GradientsTab row={row} width={width} />;
+  if (tab === 'clipping') return <TrainingTab feed={feed} rowNames={rowNames} width={width} />;
+  if (walkError) return <p className="nv-error" role="status" data-testid="nv-walk-error">{walkError}</p>;
+  if (!walk) return <p className="muted nv-empty">Walking the example…</p>;
+  if (tab === 'graph') return <GraphTab walk={walk} width={width} />;
+  if (tab === 'gates') return <GatesTab walk={walk} row={row} width={width} />;
+  return <BpttStepper key={row} walk={walk.walk} initialRow={row} width={Math.max(240, width - 8)} />;
+}
+
+/** The unrolled graph of the walk, with the forward/backward switch and the cell inspector. */
+function GraphTab({ walk, width }: { walk: WalkView; width: number }) {
+  const view = useNetworkStore(selectView);
+  const selected = useNetworkStore(selectSelected);
+  const { setView, setSelected } = useNetworkStore.getState();
+  const w = walk.walk;
+  const shape = useMemo(() => ({ layers: w.numLayers, bidirectional: w.D === 2, T: w.T, outputMode: w.outputMode, window: w.window }), [w]);
+  const norms = useMemo(() => walkGraphNorms(w, view), [w, view]);
+  const inView = selected && selected.t < w.T && selected.layer < w.numLayers && selected.dir < w.D ? selected : null;
+  return (
+    <div className="nv-graph-tab">
+      <div className="nv-segmented" role="group" aria-label="Colour the nodes by">
+        {(['forward', 'backward'] as const).map((v) => (
+          <button key={v} type="button" aria-pressed={view === v} onClick={() => setView(v)} data-testid={`nv-view-${v}`} title={v === 'forward' ? 'Nodes coloured by ‖h_t‖' : 'Nodes coloured by ‖dL/dh_t‖, edges by the gradient along them'}>
+            {v === 'forward' ? 'Forward ‖h_t‖' : 'Backward ‖dL/dh_t‖'}
+          </button>
+        ))}
+        <span className="muted nv-hint">Click a cell to inspect it.</span>
+      </div>
+      <UnrolledGraph shape={shape} view={view} norms={norms} selected={inView} onSelect={(t, layer, dir) => setSelected({ t, layer, dir })} width={width} />
+      {inView && <CellInspector walk={walk} node={inView} onClose={() => setSelected(null)} />}
+    </div>
+  );
+}
+
+/** Gate heatmaps of the chosen row. */
+function GatesTab({ walk, row, width }: { walk: WalkView; row: number; width: number }) {
+  const pinned = useNetworkStore(selectPinnedUnit);
+  const setPinned = useNetworkStore((s) => s.setPinnedUnit);
+  const d = walk.walk.dirs[row];
+  return <GateHeatmaps gateNames={walk.walk.gateNames} H={walk.walk.hiddenSize} T={walk.walk.T} gates={d.gates} h={d.h} c={d.c} labels={walk.labels} pinnedUnit={pinned} onPinUnit={setPinned} width={width} />;
+}
+
+/** ‖dL/dh_t‖ of the latest step, live, with earlier runs' last curves. */
+function GradientsTab({ row, width }: { row: number; width: number }) {
+  const history = useStore(selectHistory);
+  const earlier = useStore(selectEarlier);
+  const applied = useStore(selectApplied);
+  const overlays = useMemo<GradientOverlay[]>(
+    () =>
+      earlier.flatMap((run) => {
+        const last = run.history.latest?.dhNorm[row];
+        if (!last) return [];
+        const label = applied ? describeDifferences(run.config as unknown as ConfigRecord, applied as unknown as ConfigRecord) : 'earlier run';
+        return [{ label: `${label} (step ${run.history.latest!.step})`, values: last }];
+      }),
+    [earlier, applied, row],
+  );
+  return <LiveGradientOverTime history={history} row={row} overlays={overlays} width={width} />;
+}
+
+/** The clipping and σ_max charts side by side (stacked when narrow). */
+function TrainingTab({ feed, rowNames, width }: { feed: WalkFeed; rowNames: readonly string[]; width: number }) {
+  const history = useStore(selectHistory);
+  const clipNorm = useStore(selectClipNorm);
+  return (
+    <div className={width > 560 ? 'nv-training nv-training-wide' : 'nv-training'}>
+      <ClippingChart history={history} clipNorm={clipNorm} height={150} />
+      <SigmaChart sigma={feed.sigma} rowNames={rowNames} height={150} />
+    </div>
+  );
+}

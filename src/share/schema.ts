@@ -347,10 +347,10 @@ const TASK_PRESETS: Readonly<Record<string, StateOverride>> = {
   'time-series': {},
   adding: { config: { task: { settings: { T: 30 } }, training: { optimizer: { lr: 0.02 } } } },
   copy: { config: { task: { settings: { k: 3, delay: 5 } }, model: { hiddenSize: 32 }, training: { optimizer: { lr: 0.02 } } } },
-  'char-model': { config: { task: { settings: { T: 32 } }, model: { hiddenSize: 32 } } },
+  'char-model': { config: { task: { settings: { T: 32 } }, model: { hiddenSize: 32 }, training: { evalEvery: 100 } } },
   reber: { config: { seed: 1 } },
   sentiment: { config: { task: { settings: { encoding: 'one-hot' } } } },
-  seq2seq: { config: { model: { hiddenSize: 32 } } },
+  seq2seq: { config: { task: { settings: { operation: 'reverse', minLength: 3, maxLength: 5 } }, model: { cell: 'gru', hiddenSize: 32 } } },
   tagging: { config: { model: { bidirectional: true }, training: { optimizer: { lr: 0.02 } } } },
 };
 

@@ -13,7 +13,8 @@ import { parseSentimentSet, SENTIMENT_FILE, splitSentences } from '../tasks/sent
 import type { TrainerConfig } from './config.ts';
 import { inspect } from './inspect.ts';
 import type { BackendChoice, Command, Reply, Request, Results, RunInfo } from './protocol.ts';
-import { prepareRun, Trainer, type GpuTarget, type PreparedRun } from './Trainer.ts';
+import { inspectSeq2SeqExample } from './inspectSeq2Seq.ts';
+import { prepareAnyRun, Trainer, type AnyRun, type GpuTarget } from './Trainer.ts';
 import { walkExample } from './walk.ts';
 
 /** The worker's global scope, as much of it as this file uses. */
@@ -67,7 +68,8 @@ async function loadFiles(paths: readonly string[], base: string): Promise<TaskFi
  * Training examples in one epoch for the tasks with a fixed training set: the character
  * model's training text in windows of T, the sentiment sentences; null for generated tasks.
  */
-function examplesPerEpoch(run: PreparedRun, files: TaskFiles): number | null {
+function examplesPerEpoch(run: AnyRun, files: TaskFiles): number | null {
+  if (run.kind !== 'recurrent') return null;
   if (run.info.id === 'char-model') {
     const settings = resolveSettings(run.info.settings, run.config.task.settings);
     const text = settings.source === 'pasted' ? String(settings.text) : (files.get(SHIPPED_TEXT) ?? '');
@@ -124,7 +126,7 @@ async function build(config: TrainerConfig, backend: BackendChoice, filesBase: s
   gpu?.device.destroy();
   gpu = null;
   const files = await loadFiles(taskById(config.task.id).info.files, filesBase);
-  const run = prepareRun(config, files);
+  const run = prepareAnyRun(config, files);
   let cpuReason: string | undefined;
   if (backend === 'auto') {
     const found = await detectBackend(undefined, (adapter) => requestDeviceFor(adapter, [{ config: run.model, shape: run.shape }]));
@@ -167,7 +169,7 @@ async function handle(command: Command): Promise<Results[Command['type']]> {
       // Task data is a pure function of its settings and seed, so the new trainer reuses it.
       const old = current();
       old.dispose();
-      trainer = new Trainer({ ...old.run, config: old.settings }, gpu ?? undefined);
+      trainer = new Trainer({ ...old.prepared, config: old.settings }, gpu ?? undefined);
       postMetrics();
       return null;
     }
@@ -185,6 +187,10 @@ async function handle(command: Command): Promise<Results[Command['type']]> {
       // The weights are read between steps; the CPU engine then computes the view from the copy.
       const t = current();
       const params = await between((tr) => tr.backend.getParams());
+      if (t.prepared.kind === 'encoder-decoder') {
+        if (command.request.kind !== 'example') throw new Error(`${t.prepared.info.title} shows validation examples only, not a ${command.request.kind}`);
+        return inspectSeq2SeqExample(t.prepared, params, command.request.index);
+      }
       return inspect(t.run, params, command.request);
     }
     case 'walk': {

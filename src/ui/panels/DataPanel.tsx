@@ -42,19 +42,12 @@ export function DataPanel() {
       <Field id="task" label="Task" help="The sequence problem to train on; picking one builds a new run with its defaults">
         <select id="task" value={task.info.id} aria-describedby="task-help" data-testid="task-picker" onChange={(e) => void session.pickTask(e.target.value)}>
           {TASKS.map((t) => (
-            <option key={t.info.id} value={t.info.id} disabled={t.kind !== 'recurrent'} title={t.kind === 'recurrent' ? undefined : t.coming}>
+            <option key={t.info.id} value={t.info.id}>
               {t.info.title}
-              {t.kind !== 'recurrent' ? ' (coming)' : ''}
             </option>
           ))}
         </select>
       </Field>
-      {TASKS.filter((t) => t.kind === 'encoder-decoder').map((t) => (
-        <details key={t.info.id} className="note">
-          <summary>{t.info.title}: coming</summary>
-          {t.coming}
-        </details>
-      ))}
       <div className="task-about">
         <ShapeSlot shape={task.info.shape} scale={0.6} caption={false} />
         <TaskDescription text={task.info.description} />

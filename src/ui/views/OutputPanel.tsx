@@ -23,6 +23,8 @@ function ViewFor({ id }: { id: string }) {
       return <TokenView caption="Each step predicts the next symbol. Outlined: the penultimate symbol, which must repeat the second (the long-range test the metric counts). Red: not this string's next symbol (inside the grammar two successors are often equally likely, so only the outlined step is a fair test)." />;
     case 'tagging':
       return <TokenView caption="1: the symbol appears again later; 0: it does not. Red: wrong predictions." short={(label) => (label === 'again later' ? '1' : '0')} />;
+    case 'seq2seq':
+      return <TokenView caption="The encoder reads the input; the decoder starts from its final state and writes the predicted row free-running, fed its own previous symbol (as validation is scored). Red: wrong symbols; an example counts only when the whole row, through </s>, is right." />;
     default:
       return <p className="muted">This task has no output view yet.</p>;
   }

@@ -27,7 +27,8 @@ export function useInspect<V extends InspectView>(request: InspectRequest | null
   const [state, setState] = useState<Inspected<V>>({ view: null, error: null });
   const key = request ? JSON.stringify(request) : null;
   const busy = useRef(false);
-  const again = useRef(false);
+  /** The request to send once the one in flight answers (the newest wins). */
+  const queued = useRef<(() => void) | null>(null);
   const last = useRef(0);
   const ready = status === 'paused' || status === 'playing';
 
@@ -36,7 +37,7 @@ export function useInspect<V extends InspectView>(request: InspectRequest | null
     let cancelled = false;
     const fetchView = () => {
       if (busy.current) {
-        again.current = true;
+        queued.current = fetchView;
         return;
       }
       busy.current = true;
@@ -49,17 +50,16 @@ export function useInspect<V extends InspectView>(request: InspectRequest | null
         )
         .finally(() => {
           busy.current = false;
-          if (again.current && !cancelled) {
-            again.current = false;
-            fetchView();
-          }
+          const next = queued.current;
+          queued.current = null;
+          next?.();
         });
     };
-    const wait = Math.max(0, REFRESH_MS - (performance.now() - last.current));
-    const timer = setTimeout(fetchView, wait);
+    const timer = setTimeout(fetchView, Math.max(0, REFRESH_MS - (performance.now() - last.current)));
     return () => {
       cancelled = true;
       clearTimeout(timer);
+      if (queued.current === fetchView) queued.current = null;
     };
   }, [key, step, info, ready, session]);
 

@@ -6,6 +6,10 @@
  * three steps with the CPU engine, walks validation example 2 itself, and compares the
  * numbers the step-through and the cell inspector show (their data-value attributes).
  */
+/// <reference types="@webgpu/types" />
+/// <reference types="vite/client" />
+// The trainer's module names WebGPU types and imports WGSL as ?raw text; Vitest runs it in Node
+// (the CPU backend is used), and these two references let this Node tier type-check it.
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';

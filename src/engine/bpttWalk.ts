@@ -39,6 +39,11 @@ export interface WalkOptions {
   bpttWindow?: number;
   /** Times t (0-based) at which to keep the full ΔW matrices and running totals (default none). */
   fullMatricesAt?: number[];
+  /**
+   * Backpropagate the loss of output row n alone (its own loss ℓ_n, not ℓ_n / N): the walk's
+   * gradients are then dℓ_n/d·. Default: the example's loss, the mean over its outputs.
+   */
+  onlyOutput?: number;
 }
 
 /** The full weight matrices kept at one step. */
@@ -142,6 +147,9 @@ function checkWalk(config: ModelConfig, batch: Batch, opts: WalkOptions): number
   for (const t of opts.fullMatricesAt ?? []) {
     if (!Number.isInteger(t) || t < 0 || t >= T) throw new RangeError(`fullMatricesAt: step ${t} is not a time in 0..${T - 1}`);
   }
+  const N = batch.outputMode === 'last' ? 1 : T;
+  const n = opts.onlyOutput;
+  if (n !== undefined && !(Number.isInteger(n) && n >= 0 && n < N)) throw new RangeError(`onlyOutput: row ${n} is not an output row in 0..${N - 1}`);
   return k;
 }
 
@@ -162,6 +170,11 @@ export function bpttWalk(config: ModelConfig, params: TensorMap, batch: Batch, o
   const fwd = forward(config, params, batch);
   const N = batch.outputMode === 'last' ? 1 : T;
   const { dy } = lossWithGradient(batch.loss, fwd.outputs.data, batch.targets.data, N, O);
+  if (opts.onlyOutput !== undefined) {
+    // dℓ_n/dy: the mean's gradient is dℓ_n/dy / N on row n, so scale that row by N and drop the others.
+    const n = opts.onlyOutput;
+    for (let r = 0; r < N; r++) for (let o = 0; o < O; o++) dy[r * O + o] = r === n ? dy[r * O + o] * N : 0;
+  }
 
   // Each layer's input x^l_t, (T, In): the embedding rows or features, then the layer below's [h fwd; h rev].
   const layerInput = (l: number): Float64Array => {

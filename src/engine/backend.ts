@@ -4,7 +4,7 @@
  * built for one model and one batch shape. Encoder-decoders train through Seq2SeqBackend.
  */
 import type { Batch } from './batch.ts';
-import type { OptimizerConfig } from './optimizer.ts';
+import type { OptimizerConfig, OptimizerKind } from './optimizer.ts';
 import type { Seq2SeqBatch, Seq2SeqForward, Seq2SeqGrads, TeacherForcing } from './seq2seq.ts';
 import type { Tensor, TensorMap } from './tensor.ts';
 
@@ -53,6 +53,28 @@ export interface ExampleTrace {
   dc: Float64Array | null;
 }
 
+/**
+ * An optimizer's state in plain, structured-clone-safe form: what a rebuilt backend (after a lost
+ * GPU, or from a saved session) needs to carry on exactly where the old one stopped.
+ * Both moments are (P) in paramLayout order, whatever the kind; a moment the kind has not is zeros.
+ */
+export interface OptimizerSnapshot {
+  kind: OptimizerKind;
+  /** Steps taken (skipped steps not counted); Adam's bias corrections use it. */
+  t: number;
+  /** (P) momentum buffer b, or Adam's first moment m. */
+  m: Float64Array;
+  /** (P) RMSprop's and Adam's second moment v. */
+  v: Float64Array;
+}
+
+/** Throws unless a snapshot fits an optimizer of this kind over P parameters. */
+export function checkOptimizerSnapshot(s: OptimizerSnapshot, kind: OptimizerKind, P: number): void {
+  if (s.kind !== kind) throw new Error(`optimizer state is for ${s.kind}, this optimizer is ${kind}`);
+  if (!(Number.isInteger(s.t) && s.t >= 0 && s.t < 2 ** 32)) throw new Error(`optimizer state: step count t = ${s.t} is not a whole number in [0, 2³²)`);
+  if (s.m.length !== P || s.v.length !== P) throw new Error(`optimizer state has ${s.m.length}/${s.v.length} values per moment, the model ${P}`);
+}
+
 /** A compute backend that trains one model on batches of one shape. */
 export interface TrainingBackend {
   readonly kind: 'cpu' | 'webgpu';
@@ -81,6 +103,10 @@ export interface TrainingBackend {
   setOptimizer(config: OptimizerConfig): void;
   /** Resets the optimizer's moments and step count. */
   resetOptimizer(): void;
+  /** A copy of the optimizer's moments and step count. */
+  getOptimizerState(): Promise<OptimizerSnapshot>;
+  /** Replaces the optimizer's moments and step count (the kind and size must match). */
+  setOptimizerState(state: OptimizerSnapshot): void;
   /** Truncated BPTT window k (the sequence length or more: full BPTT). */
   setWindow(k: number): void;
   /**
@@ -130,6 +156,10 @@ export interface Seq2SeqBackend {
   setOptimizer(config: OptimizerConfig): void;
   /** Resets the optimizer's moments and step count. */
   resetOptimizer(): void;
+  /** A copy of the optimizer's moments and step count. */
+  getOptimizerState(): Promise<OptimizerSnapshot>;
+  /** Replaces the optimizer's moments and step count (the kind and size must match). */
+  setOptimizerState(state: OptimizerSnapshot): void;
   /** Frees what the backend holds. */
   dispose(): void;
 }

@@ -3,7 +3,7 @@
  * Parameters live in one flat array (paramLayout.ts) and the named tensors the engine
  * reads are views into it, so an optimizer step updates them in place.
  */
-import type { ExampleTrace, GradEvaluation, StepMetrics, TrainingBackend } from './backend.ts';
+import { checkOptimizerSnapshot, type ExampleTrace, type GradEvaluation, type OptimizerSnapshot, type StepMetrics, type TrainingBackend } from './backend.ts';
 import { batchDims, type Batch } from './batch.ts';
 import { gateCount, type ModelConfig } from './model.ts';
 import { checkDropout } from './dropout.ts';
@@ -112,6 +112,15 @@ export class CpuBackend implements TrainingBackend {
 
   resetOptimizer(): void {
     this.state = createOptimizerState(this.layout);
+  }
+
+  async getOptimizerState(): Promise<OptimizerSnapshot> {
+    return { kind: this.optimizer.kind, t: this.state.t, m: this.state.m.slice(), v: this.state.v.slice() };
+  }
+
+  setOptimizerState(state: OptimizerSnapshot): void {
+    checkOptimizerSnapshot(state, this.optimizer.kind, this.layout.total);
+    this.state = { t: state.t, m: state.m.slice(), v: state.v.slice() };
   }
 
   setWindow(k: number): void {

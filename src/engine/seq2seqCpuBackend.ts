@@ -3,7 +3,7 @@
  * behind Seq2SeqBackend. Parameters live in one flat array (seq2seqLayout) and the named
  * tensors the engine reads are views into it, so an optimizer step updates them in place.
  */
-import type { Seq2SeqBackend, Seq2SeqEvaluation, StepMetrics } from './backend.ts';
+import { checkOptimizerSnapshot, type OptimizerSnapshot, type Seq2SeqBackend, type Seq2SeqEvaluation, type StepMetrics } from './backend.ts';
 import { checkOptimizer, createOptimizerState, optimizerStep, type OptimizerConfig, type OptimizerState } from './optimizer.ts';
 import type { ParamLayout } from './paramLayout.ts';
 import {
@@ -91,6 +91,15 @@ export class Seq2SeqCpuBackend implements Seq2SeqBackend {
 
   resetOptimizer(): void {
     this.state = createOptimizerState(this.layout);
+  }
+
+  async getOptimizerState(): Promise<OptimizerSnapshot> {
+    return { kind: this.optimizer.kind, t: this.state.t, m: this.state.m.slice(), v: this.state.v.slice() };
+  }
+
+  setOptimizerState(state: OptimizerSnapshot): void {
+    checkOptimizerSnapshot(state, this.optimizer.kind, this.layout.total);
+    this.state = { t: state.t, m: state.m.slice(), v: state.v.slice() };
   }
 
   dispose(): void {}

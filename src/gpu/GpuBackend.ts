@@ -5,7 +5,7 @@
  * step also copies its loss, optimizer stats and step norms into it, and `mapAsync` is
  * left to resolve on its own; `latestMetrics` returns the newest one that has.
  */
-import type { ExampleTrace, GradEvaluation, StepMetrics, TrainingBackend } from '../engine/backend.ts';
+import type { ExampleTrace, GradEvaluation, OptimizerSnapshot, StepMetrics, TrainingBackend } from '../engine/backend.ts';
 import type { Batch } from '../engine/batch.ts';
 import type { ModelConfig } from '../engine/model.ts';
 import { checkDropout } from '../engine/dropout.ts';
@@ -130,6 +130,14 @@ export class GpuBackend implements TrainingBackend {
 
   resetOptimizer(): void {
     this.optimizer.reset();
+  }
+
+  getOptimizerState(): Promise<OptimizerSnapshot> {
+    return this.optimizer.readState();
+  }
+
+  setOptimizerState(state: OptimizerSnapshot): void {
+    this.optimizer.writeState(state);
   }
 
   setWindow(k: number): void {

@@ -7,9 +7,10 @@
  * The Config and Stats buffer layouts are read from the WGSL structs, not counted by hand.
  */
 import source from '../../shaders/optimizer.wgsl?raw';
+import { checkOptimizerSnapshot, type OptimizerSnapshot } from '../engine/backend.ts';
 import { checkOptimizer, type OptimizerConfig, type OptimizerKind } from '../engine/optimizer.ts';
 import type { ParamLayout } from '../engine/paramLayout.ts';
-import { storageBuffer } from './buffers.ts';
+import { readBuffer, storageBuffer } from './buffers.ts';
 import { groupsFor, Kernel } from './Kernel.ts';
 
 /** The buffers an optimizer updates, both (P) in the layout's order; a GpuNetwork has them. */
@@ -127,7 +128,7 @@ export class Optimizer {
 
   constructor(
     private readonly device: GPUDevice,
-    layout: ParamLayout,
+    private readonly layout: ParamLayout,
     config: OptimizerConfig,
     buffers: OptimizerBuffers,
   ) {
@@ -187,6 +188,36 @@ export class Optimizer {
     encoder.clearBuffer(this.state);
     encoder.clearBuffer(this.stats);
     this.device.queue.submit([encoder.finish()]);
+  }
+
+  /** Where m and v start in `state` for this kind (null: the kind has no such moment). */
+  private momentAt(): { m: number | null; v: number | null } {
+    const P = this.layout.total;
+    return { sgd: { m: null, v: null }, momentum: { m: 0, v: null }, rmsprop: { m: null, v: 0 }, adam: { m: 0, v: P } }[this.kind];
+  }
+
+  /** A float64 copy of the moments and the step count t (waits for the GPU). */
+  async readState(): Promise<OptimizerSnapshot> {
+    const P = this.layout.total;
+    const [state, stats] = await Promise.all([readBuffer(this.device, this.state), readBuffer(this.device, this.stats)]);
+    const at = this.momentAt();
+    const moment = (from: number | null) => (from === null ? new Float64Array(P) : Float64Array.from(state.subarray(from, from + P)));
+    const t = new Uint32Array(stats.buffer, stats.byteOffset, stats.length)[STATS_FIELDS.findIndex((f) => f.name === 't')];
+    return { kind: this.kind, t, m: moment(at.m), v: moment(at.v) };
+  }
+
+  /** Replaces the moments and the step count t (in float32); the next step goes on from them. */
+  writeState(snapshot: OptimizerSnapshot): void {
+    const P = this.layout.total;
+    checkOptimizerSnapshot(snapshot, this.kind, P);
+    const at = this.momentAt();
+    const state = new Float32Array(this.state.size / 4);
+    if (at.m !== null) state.set(snapshot.m, at.m);
+    if (at.v !== null) state.set(snapshot.v, at.v);
+    this.device.queue.writeBuffer(this.state, 0, state);
+    const stats = new Uint32Array(STATS_FIELDS.length);
+    stats[STATS_FIELDS.findIndex((f) => f.name === 't')] = snapshot.t;
+    this.device.queue.writeBuffer(this.stats, 0, stats);
   }
 
   /** Frees the buffers this optimizer made (not params and grads). */

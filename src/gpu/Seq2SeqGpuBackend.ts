@@ -12,7 +12,7 @@
  *   pass 3   encoder backward, optimizer
  * With r = 1 (teacher forcing) the decode is skipped: every input is known up front.
  */
-import type { Seq2SeqBackend, Seq2SeqEvaluation, StepMetrics } from '../engine/backend.ts';
+import type { OptimizerSnapshot, Seq2SeqBackend, Seq2SeqEvaluation, StepMetrics } from '../engine/backend.ts';
 import type { OptimizerConfig } from '../engine/optimizer.ts';
 import { unpackParams, packParams, type ParamLayout } from '../engine/paramLayout.ts';
 import {
@@ -149,6 +149,14 @@ export class Seq2SeqGpuBackend implements Seq2SeqBackend {
 
   resetOptimizer(): void {
     this.optimizer.reset();
+  }
+
+  getOptimizerState(): Promise<OptimizerSnapshot> {
+    return this.optimizer.readState();
+  }
+
+  setOptimizerState(state: OptimizerSnapshot): void {
+    this.optimizer.writeState(state);
   }
 
   dispose(): void {

@@ -2,6 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Session } from './store/session.ts';
+import { syncLink } from './store/share.ts';
 import { useStore } from './store/store.ts';
 import { TrainerClient } from './train/TrainerClient.ts';
 import { App } from './ui/App.tsx';
@@ -10,6 +11,8 @@ import './ui/app.css';
 
 // The session is made here, outside React, so StrictMode's double render cannot start two workers.
 const session = new Session(useStore, new TrainerClient());
+// The link in the address, when there is one, chooses the first run.
+syncLink(useStore, session);
 void session.start();
 
 createRoot(document.getElementById('root')!).render(

@@ -14,6 +14,8 @@ import { NetworkViewsPanel } from './network/NetworkViewsPanel.tsx';
 import { TrainingPanel } from './panels/TrainingPanel.tsx';
 import { SessionContext } from './session.tsx';
 import { TopBar } from './TopBar.tsx';
+import { LinkNotices } from './share/LinkNotices.tsx';
+import { useEmbedClass } from './share/useEmbedClass.ts';
 import { useShortcuts } from './useShortcuts.ts';
 import { OutputPanel } from './views/OutputPanel.tsx';
 
@@ -26,11 +28,13 @@ export interface AppProps {
 /** The whole page. */
 export function App({ session }: AppProps) {
   useShortcuts(session);
+  const embedClass = useEmbedClass();
   return (
     <SessionContext.Provider value={session}>
-      <div className="app">
+      <div className={`app ${embedClass}`}>
         <TopBar />
         <ErrorBanner />
+        <LinkNotices />
         <main className="layout">
           <aside className="column settings" aria-label="Settings">
             <DataPanel />

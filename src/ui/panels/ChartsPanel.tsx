@@ -4,6 +4,7 @@ import { selectApplied, selectEarlier, selectHistory, selectLogScale } from '../
 import { useStore } from '../../store/store.ts';
 import { describeDifferences, type ConfigRecord } from '../../viz/diff.ts';
 import { LossChart, type GhostRun } from '../charts/LossChart.tsx';
+import { ChartExports } from '../share/ChartExports.tsx';
 
 /** The charts panel. */
 export function ChartsPanel() {
@@ -27,6 +28,7 @@ export function ChartsPanel() {
         Loss
       </h2>
       <LossChart history={history} scale={logScale ? 'log' : 'linear'} onScaleChange={(s) => setLogScale(s === 'log')} ghosts={ghosts} height={170} />
+      <ChartExports />
     </section>
   );
 }

@@ -1,0 +1,61 @@
+/**
+ * The top bar's Share button: a popover with the page's link (its hash written by
+ * src/store/share.ts), copied to the clipboard where the browser allows, else selected for
+ * the user to copy.
+ */
+import { useRef, useState } from 'react';
+import { linkTo, pageHash } from '../../store/share.ts';
+import { useStore } from '../../store/store.ts';
+import './share.css';
+
+/** Share button and its popover. */
+export function ShareMenu() {
+  const [open, setOpen] = useState(false);
+  const [said, setSaid] = useState('');
+  const config = useStore((s) => s.config);
+  const backendChoice = useStore((s) => s.backendChoice);
+  const field = useRef<HTMLInputElement>(null);
+  const result = open ? pageHash({ config, backendChoice }) : null;
+  const link = result && 'hash' in result ? linkTo(result.hash) : null;
+
+  const copy = async () => {
+    if (!link) return;
+    try {
+      await navigator.clipboard.writeText(link);
+      setSaid('Copied.');
+    } catch {
+      field.current?.select();
+      setSaid('The browser did not allow copying: the link is selected, press Ctrl+C (⌘C) to copy it.');
+    }
+  };
+
+  return (
+    <div className="share-menu">
+      <button type="button" className="share-button" aria-expanded={open} aria-haspopup="dialog" onClick={() => { setOpen(!open); setSaid(''); }} title="A link that opens this run: same task, settings and seed" data-testid="share">
+        Share
+      </button>
+      {open && (
+        <div className="share-popover" role="dialog" aria-label="Share this run" data-testid="share-popover">
+          {link ? (
+            <>
+              <label htmlFor="share-link">Link to this run (same settings and seed: on the CPU the same losses)</label>
+              <div className="share-row">
+                <input id="share-link" ref={field} readOnly value={link} title="The link; select it and copy" onFocus={(e) => e.currentTarget.select()} data-testid="share-link" />
+                <button type="button" onClick={() => void copy()} title="Copy the link to the clipboard" data-testid="copy-link">
+                  Copy
+                </button>
+              </div>
+            </>
+          ) : (
+            <p className="share-problem" data-testid="share-problem">
+              {result && 'problem' in result ? result.problem : ''}
+            </p>
+          )}
+          <p className="muted share-said" aria-live="polite">
+            {said}
+          </p>
+        </div>
+      )}
+    </div>
+  );
+}

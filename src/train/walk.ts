@@ -9,6 +9,7 @@
 import type { Batch } from '../engine/batch.ts';
 import { bpttWalk, type BpttWalk } from '../engine/bpttWalk.ts';
 import { directions, gateCount, layerSuffix } from '../engine/model.ts';
+import { outputReach, type OutputReach } from '../engine/outputReach.ts';
 import { largestSingularValue } from '../engine/spectral.ts';
 import type { TensorMap } from '../engine/tensor.ts';
 import { argmax, codePoints, TaskError } from '../tasks/index.ts';
@@ -33,12 +34,16 @@ export interface WalkView {
   labels: string[];
   /** Per (layer, direction), at layer · D + dir: the largest singular value of W_hh. */
   sigmaMax: number[];
+  /** ‖dℓ_t/dh_k‖ for each output t and step k, or null when it would cost too much (one walk per output row). */
+  reach: OutputReach | null;
 }
 
 /** Longest typed text the walk reads, in symbols. */
 export const MAX_WALK_TEXT = 200;
 /** Most float64 values of full ΔW matrices the walk keeps (every step's, when the model is small enough). */
 const MATRIX_BUDGET = 1 << 20;
+/** Most multiply-adds (output rows × steps × weights per step) spent on the reach table. */
+export const REACH_BUDGET = 3e7;
 
 /** The character model's typed text as a batch of one: inputs are its symbols but the last, targets the symbols after each. */
 export function textBatch(run: PreparedRun, text: string): Batch {
@@ -109,6 +114,10 @@ export function walkExample(run: AnyRun, settings: TrainerConfig, params: Tensor
   for (let l = 0; l < model.numLayers; l++) perStep += directions(model) * 2 * G * H * ((l === 0 ? model.inputSize : directions(model) * H) + H);
   const fullMatricesAt = perStep * T <= MATRIX_BUDGET ? Array.from({ length: T }, (_, t) => t) : [];
   const window = settings.training.window ?? undefined;
-  const walk = bpttWalk(model, params, example, { bpttWindow: window === undefined ? undefined : Math.min(window, T), fullMatricesAt });
-  return { request, step, walk, labels: stepLabels(run, example, T), sigmaMax: recurrentSigmaMax(run, params) };
+  const bpttWindow = window === undefined ? undefined : Math.min(window, T);
+  const walk = bpttWalk(model, params, example, { bpttWindow, fullMatricesAt });
+  const rows = example.outputMode === 'last' ? 1 : T;
+  // perStep counts both ΔW matrices (2 per weight); a walk costs about that per step.
+  const reach = rows * T * perStep <= REACH_BUDGET ? outputReach(model, params, example, bpttWindow) : null;
+  return { request, step, walk, labels: stepLabels(run, example, T), sigmaMax: recurrentSigmaMax(run, params), reach };
 }

@@ -80,6 +80,9 @@ describe('walk', () => {
     const x = sliceBatch(run.data.validation, 3, 1).inputs!.data;
     expect(view.labels[2]).toBe(`${Number(x[4].toPrecision(3))}, ${x[5]}`);
     expect(view.sigmaMax[0]).toBeCloseTo(largestSingularValue(params.get('rnn.weight_hh_l0')!.data, 24, 6), 12);
+    // One output (many-to-one): its reach is the walk's ‖dL/dh_k‖ itself.
+    expect(view.reach!.rows).toBe(1);
+    for (const k of [0, 5, 9]) expect(view.reach!.norms[0][k]).toBeCloseTo(Math.hypot(...view.walk.dirs[0].dh.subarray(k * 6, k * 6 + 6)), 12);
     expect(() => walkExample(run, trainer.settings, params, { kind: 'example', index: 256 }, 5)).toThrow(/not in a set of 256/);
     expect(() => walkExample(run, trainer.settings, params, { kind: 'text', text: 'ab' }, 5)).toThrow(/typed text is for the character model/);
   });
@@ -107,6 +110,7 @@ describe('walk', () => {
       const view = walkExample(run, trainer.settings, params, { kind: 'text', text }, 3);
       expect(view.walk.T).toBe(text.length - 1);
       expect(view.labels.join('')).toBe(text.slice(0, -1));
+      expect(view.reach!.rows).toBe(text.length - 1);
       const batch = textBatch(run, text);
       expect(Array.from(batch.targets.data.subarray(0, 2))).toEqual([...'t '].map((s) => (run.data.needs.input as { vocabulary: readonly string[] }).vocabulary.indexOf(s)));
       expectMatchesEngine(view, cfg, params, batch);

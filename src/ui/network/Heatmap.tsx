@@ -27,13 +27,15 @@ export interface HeatmapProps {
   pinnedUnit: number | null;
   /** Called with the clicked unit. */
   onPin: (unit: number) => void;
+  /** What a row is called in the hover read-out (default "unit"). */
+  rowName?: string;
 }
 
 const LEFT = 34;
 const BOTTOM = 18;
 
 /** The heatmap with its axes and hover read-out. */
-export function Heatmap({ name, T, H, value, colorOf, cellW, cellH, labels, pinnedUnit, onPin }: HeatmapProps) {
+export function Heatmap({ name, T, H, value, colorOf, cellW, cellH, labels, pinnedUnit, onPin, rowName = 'unit' }: HeatmapProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [hover, setHover] = useState<{ t: number; j: number } | null>(null);
   const w = T * cellW;
@@ -81,7 +83,7 @@ export function Heatmap({ name, T, H, value, colorOf, cellW, cellH, labels, pinn
         <b>{name}</b>{' '}
         {hover ? (
           <span data-testid="heatmap-hover" data-t={hover.t} data-unit={hover.j} data-value={v!}>
-            unit {hover.j}, t = {stepLabel(hover.t)}
+            {rowName} {hover.j}, t = {stepLabel(hover.t)}
             {labels?.[hover.t] !== undefined ? ` (input ${JSON.stringify(labels[hover.t])})` : ''}: {formatNumber(v!)}
           </span>
         ) : null}

@@ -12,6 +12,7 @@ import { CellInspector } from './CellInspector.tsx';
 import { GateHeatmaps } from './GateHeatmaps.tsx';
 import type { GradientOverlay } from './GradientOverTime.tsx';
 import { LiveGradientOverTime } from './LiveGradientOverTime.tsx';
+import { ReachTriangle } from './ReachTriangle.tsx';
 import { ClippingChart, SigmaChart } from './TrainingCharts.tsx';
 import { UnrolledGraph } from './UnrolledGraph.tsx';
 import { walkGraphNorms } from './walkNorms.ts';
@@ -35,7 +36,7 @@ export interface NetworkTabViewProps {
 
 /** One tab's view. */
 export function NetworkTabView({ tab, feed, walk, walkError, row, rowNames, width }: NetworkTabViewProps) {
-  if (tab === 'gradients') return <GradientsTab row={row} width={width} />;
+  if (tab === 'gradients') return <GradientsTab row={row} width={width} walk={walk} />;
   if (tab === 'clipping') return <TrainingTab feed={feed} rowNames={rowNames} width={width} />;
   if (walkError) return <p className="nv-error" role="status" data-testid="nv-walk-error">{walkError}</p>;
   if (!walk) return <p className="muted nv-empty">Walking the example…</p>;
@@ -77,8 +78,8 @@ function GatesTab({ walk, row, width }: { walk: WalkView; row: number; width: nu
   return <GateHeatmaps gateNames={walk.walk.gateNames} H={walk.walk.hiddenSize} T={walk.walk.T} gates={d.gates} h={d.h} c={d.c} labels={walk.labels} pinnedUnit={pinned} onPinUnit={setPinned} width={width} />;
 }
 
-/** ‖dL/dh_t‖ of the latest step, live, with earlier runs' last curves. */
-function GradientsTab({ row, width }: { row: number; width: number }) {
+/** ‖dL/dh_t‖ of the latest step, live, with earlier runs' last curves; under it the walked example's reach table. */
+function GradientsTab({ row, width, walk }: { row: number; width: number; walk: WalkView | null }) {
   const history = useStore(selectHistory);
   const earlier = useStore(selectEarlier);
   const applied = useStore(selectApplied);
@@ -92,7 +93,12 @@ function GradientsTab({ row, width }: { row: number; width: number }) {
       }),
     [earlier, applied, row],
   );
-  return <LiveGradientOverTime history={history} row={row} overlays={overlays} width={width} />;
+  return (
+    <>
+      <LiveGradientOverTime history={history} row={row} overlays={overlays} width={width} />
+      {walk?.reach && <ReachTriangle reach={walk.reach} row={row} labels={walk.labels} width={width} />}
+    </>
+  );
 }
 
 /** The clipping and σ_max charts side by side (stacked when narrow). */

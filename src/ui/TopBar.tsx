@@ -4,6 +4,7 @@ import { useStore } from '../store/store.ts';
 import type { BackendChoice } from '../train/protocol.ts';
 import { formatCount, formatNumber } from './format.ts';
 import { useSession } from './session.tsx';
+import { LessonsMenu } from './share/LessonsMenu.tsx';
 import { ShareMenu } from './share/ShareMenu.tsx';
 
 /** A 24x24 icon from one path. */
@@ -79,6 +80,7 @@ export function TopBar() {
           <option value="cpu">CPU</option>
         </select>
       </div>
+      <LessonsMenu />
       <ShareMenu />
     </header>
   );

@@ -64,8 +64,7 @@ export function TopBar() {
         <Stat label="epoch" value={epoch} title={info?.examplesPerEpoch ? `Passes over the ${formatCount(info.examplesPerEpoch)} training examples` : 'This task draws fresh examples every step: there are no epochs'} testId="epoch" />
         <Stat label="train loss" value={formatNumber(trainLoss)} title="Loss of the latest training batch" testId="train-loss" />
         <Stat label="val. loss" value={formatNumber(validationLoss)} title="Loss on the validation set at the latest validation pass" testId="validation-loss" />
-        <Stat label={info?.metric.name ?? 'metric'} value={formatNumber(metric)} title={info ? `${info.metric.better} is better. Baseline ${formatNumber(info.metric.baseline.value)}: ${info.metric.baseline.description}` : 'The task’s metric'} testId="metric" />
-        {info && <Stat label="baseline" value={formatNumber(info.metric.baseline.value)} title={info.metric.baseline.description} testId="baseline" />}
+        <Stat label={info ? `${info.metric.name} (baseline ${formatNumber(info.metric.baseline.value)})` : 'metric'} value={formatNumber(metric)} title={info ? `${info.metric.better} is better. Baseline ${formatNumber(info.metric.baseline.value)}: ${info.metric.baseline.description}` : 'The task’s metric'} testId="metric" />
         <Stat label="steps/s" value={stepsPerSecond ? stepsPerSecond.toFixed(1) : '—'} title="Training steps per second over the last few seconds" testId="steps-per-second" />
       </div>
       <div className="backend">

@@ -24,6 +24,7 @@ import { seq2seqModel } from '../tasks/seq2seq.ts';
 import { addTallies, modelConfig, negLogSoftmax, taskById, TaskError, type MetricReference, type Seq2SeqData, type TaskData, type TaskFiles, type TaskInfo, type Tally } from '../tasks/index.ts';
 import { checkSchedule, rebuildReasons, TEACHER_FORCING, teacherForcingRatio, type LiveSettings, type TrainerConfig } from './config.ts';
 import { batchSize, firstExamples, lossTally, sliceBatch } from './slices.ts';
+import type { TrainerSnapshot } from './snapshot.ts';
 
 /** One training step's metrics as published. */
 export type TrainPoint = StepMetrics;
@@ -144,6 +145,8 @@ export class Trainer {
   /** Wall-clock times (ms) of the latest steps, for steps per second. */
   private readonly times: number[] = [];
   private readonly inFlight: Promise<void>[] = [];
+  /** Metrics of a step undone by `restore`, never to be published. */
+  private stale: StepMetrics | null = null;
 
   constructor(
     /** The run, of either kind. */
@@ -324,6 +327,37 @@ export class Trainer {
     return [];
   }
 
+  /** A CPU-side copy of the weights, the optimizer state and the step index (waits for the steps submitted so far). */
+  async snapshot(): Promise<TrainerSnapshot> {
+    const stepIndex = this.submitted;
+    const [params, optimizer] = await Promise.all([this.backend.getParams(), this.backend.getOptimizerState()]);
+    return { stepIndex, step: optimizer.t, params, optimizer, config: this.config };
+  }
+
+  /**
+   * Carries on from a snapshot of this run (same task, seed, model, batch size and optimizer kind):
+   * its weights and optimizer state, and the data stream at its step index. A stateful run starts
+   * its next window from the zero state; dropout masks go on as if never interrupted.
+   */
+  restore(s: TrainerSnapshot): void {
+    // Its live settings (learning rate, window, ...) apply first; anything else must match.
+    const reasons = this.reconfigure(s.config);
+    if (reasons.length) throw new Error(`the copy is of another run: ${reasons.join('; ')}`);
+    this.backend.setParams(s.params);
+    this.backend.setOptimizerState(s.optimizer);
+    this.submitted = s.stepIndex;
+    this.lastPublished = s.step;
+    // The backend's newest metrics are of a step the copy undoes: not to be published again.
+    this.stale = this.backend.latestMetrics();
+    this.times.length = 0;
+    if (this.prepared.kind === 'recurrent') {
+      const backend = this.backend as TrainingBackend;
+      backend.resetState();
+      const { dropout } = this.config.training;
+      backend.setDropout(dropout, (this.config.seed + s.stepIndex) >>> 0);
+    }
+  }
+
   /** Frees the backend. */
   dispose(): void {
     this.backend.dispose();
@@ -349,7 +383,7 @@ export class Trainer {
 
   /** Publishes a step's metrics unless they were published already. */
   private collect(m: StepMetrics | null): void {
-    if (!m || m.step <= this.lastPublished) return;
+    if (!m || m === this.stale || m.step <= this.lastPublished) return;
     this.lastPublished = m.step;
     this.train.push(m);
   }

@@ -8,6 +8,7 @@ import type { OptimizerConfig } from '../engine/optimizer.ts';
 import type { TrainerConfig } from './config.ts';
 import type { InspectRequest, InspectView } from './inspect.ts';
 import type { BackendChoice, Command, Reply, Request, Results, RunInfo } from './protocol.ts';
+import type { TrainerSnapshot } from './snapshot.ts';
 import type { MetricsBatch, ValidationPoint } from './Trainer.ts';
 import type { WalkRequest, WalkView } from './walk.ts';
 
@@ -30,6 +31,10 @@ export class TrainerClient {
   onMetrics: (metrics: MetricsBatch, playing: boolean) => void = () => {};
   /** Called when training stops on an error outside a command. */
   onError: (message: string) => void = () => {};
+  /** Called when the GPU device was lost and training carried on from the copy at `step` (on a new device or the CPU). */
+  onRecovered: (event: Extract<Reply, { type: 'recovered' }>) => void = () => {};
+  /** Called when training paused on its own because a step's loss or gradient norm was not finite. */
+  onDiverged: (event: Extract<Reply, { type: 'diverged' }>) => void = () => {};
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (result: never) => void; reject: (error: Error) => void }>();
   private config: TrainerConfig | null = null;
@@ -39,8 +44,8 @@ export class TrainerClient {
   }
 
   /** Builds a run from a config (paused at step 0) and says which backend it got. */
-  async init(config: TrainerConfig, backend: BackendChoice = 'auto'): Promise<RunInfo> {
-    const info = await this.send({ type: 'init', config, backend, filesBase: publicBase() });
+  async init(config: TrainerConfig, backend: BackendChoice = 'auto', debugFaults = false): Promise<RunInfo> {
+    const info = await this.send({ type: 'init', config, backend, filesBase: publicBase(), debugFaults });
     this.config = config;
     return info;
   }
@@ -98,6 +103,23 @@ export class TrainerClient {
     return this.send({ type: 'walk', request });
   }
 
+  /** A CPU-side copy of the run: weights, optimizer state, step index and the config in force (for saved sessions). */
+  snapshot(): Promise<TrainerSnapshot> {
+    return this.send({ type: 'snapshot' });
+  }
+
+  /** Carries the current run on from a copy of it (same task, seed, model, batch size and optimizer kind); paused after. */
+  async restore(snapshot: TrainerSnapshot): Promise<null> {
+    await this.send({ type: 'restore', snapshot });
+    this.config = snapshot.config;
+    return null;
+  }
+
+  /** Test only (init with debugFaults): destroys the worker's GPU device, as a lost GPU would. */
+  debugLoseDevice(): Promise<null> {
+    return this.send({ type: 'debugLoseDevice' });
+  }
+
   /** Ends the worker; pending commands are rejected. */
   terminate(): void {
     this.worker.terminate();
@@ -116,6 +138,8 @@ export class TrainerClient {
   private receive(reply: Reply): void {
     if (reply.type === 'metrics') return this.onMetrics(reply.metrics, reply.playing);
     if (reply.type === 'error') return this.onError(reply.message);
+    if (reply.type === 'recovered') return this.onRecovered(reply);
+    if (reply.type === 'diverged') return this.onDiverged(reply);
     const waiter = this.waiting.get(reply.id);
     if (!waiter) return;
     this.waiting.delete(reply.id);

@@ -7,6 +7,7 @@ import type { ExampleTrace } from '../engine/backend.ts';
 import type { ModelConfig } from '../engine/model.ts';
 import type { TrainerConfig } from './config.ts';
 import type { InspectRequest, InspectView } from './inspect.ts';
+import type { TrainerSnapshot } from './snapshot.ts';
 import type { MetricInfo, MetricsBatch, ValidationPoint } from './Trainer.ts';
 import type { WalkRequest, WalkView } from './walk.ts';
 
@@ -22,6 +23,8 @@ export type Command =
       backend: BackendChoice;
       /** Absolute URL of public/ as the page sees it (a worker resolves relative URLs against its own script). */
       filesBase: string;
+      /** Allows the test-only commands (debugLoseDevice); never set by the page. */
+      debugFaults?: boolean;
     }
   /** Trains at full speed until paused. */
   | { type: 'play' }
@@ -40,7 +43,13 @@ export type Command =
   /** What a task view shows (an example, sampled text, a sentence word by word) at the current weights, on the CPU engine. */
   | { type: 'inspect'; request: InspectRequest }
   /** One example's BPTT walk (and σ_max of each W_hh) at the current weights with the run's window, on the CPU engine; not for seq2seq. */
-  | { type: 'walk'; request: WalkRequest };
+  | { type: 'walk'; request: WalkRequest }
+  /** A CPU-side copy of the run (weights, optimizer state, step index, config in force), for a saved session. */
+  | { type: 'snapshot' }
+  /** Carries the current run on from a copy of it (same task, seed, model, batch size, optimizer kind); paused after. */
+  | { type: 'restore'; snapshot: TrainerSnapshot }
+  /** Test only (init with debugFaults): destroys the GPU device, as a lost GPU would. */
+  | { type: 'debugLoseDevice' };
 
 /** A command with its id. */
 export type Request = Command & { id: number };
@@ -72,6 +81,9 @@ export interface Results {
   record: ExampleTrace[];
   inspect: InspectView;
   walk: WalkView;
+  snapshot: TrainerSnapshot;
+  restore: null;
+  debugLoseDevice: null;
 }
 
 /** A message from the worker. */
@@ -80,4 +92,8 @@ export type Reply =
   | { type: 'failed'; id: number; message: string }
   | { type: 'metrics'; metrics: MetricsBatch; playing: boolean }
   /** Training stopped on an error outside any command (a step that threw while playing). */
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The GPU device was lost and training carries on from the copy at `step` (on a new device, or on the CPU). */
+  | { type: 'recovered'; step: number; backend: 'cpu' | 'webgpu'; name: string; message: string }
+  /** A step's loss or gradient norm was not finite: training paused at finite weights; `message` explains. */
+  | { type: 'diverged'; step: number; message: string };

@@ -6,7 +6,7 @@
  * between them so commands get in. Metrics go out batched, at most about every 16 ms.
  */
 import { detectBackend } from '../gpu/backend.ts';
-import { requestDeviceFor } from '../gpu/limits.ts';
+import { LimitError, requestDeviceFor } from '../gpu/limits.ts';
 import { SHIPPED_TEXT, VALIDATION_FRACTION } from '../tasks/charModel.ts';
 import { codePoints, resolveSettings, taskById, type TaskFiles } from '../tasks/index.ts';
 import { parseSentimentSet, SENTIMENT_FILE, splitSentences } from '../tasks/sentiment.ts';
@@ -14,6 +14,7 @@ import type { TrainerConfig } from './config.ts';
 import { inspect } from './inspect.ts';
 import type { BackendChoice, Command, Reply, Request, Results, RunInfo } from './protocol.ts';
 import { inspectSeq2SeqExample } from './inspectSeq2Seq.ts';
+import { firstNonFinite, type TrainerSnapshot } from './snapshot.ts';
 import { prepareAnyRun, Trainer, type AnyRun, type GpuTarget } from './Trainer.ts';
 import { walkExample } from './walk.ts';
 
@@ -25,11 +26,29 @@ const SLICE_MS = 8;
 /** Least milliseconds between metrics messages. */
 const METRICS_MS = 16;
 
+/** Least milliseconds between the CPU-side copies taken while training. */
+const COPY_MS = 3000;
+/** The one-line explanation a diverged run shows. */
+const EXPLODING =
+  'exploding gradients: backpropagation through time multiplies the gradient by W_hh and the gates\' derivatives at every step back, ' +
+  'so once the weights grow it can grow without bound; lower the learning rate or turn on gradient clipping, and see the gradient-over-time and clipping views';
+
 let trainer: Trainer | null = null;
 let gpu: GpuTarget | null = null;
 let loop: Promise<void> | null = null;
 let playing = false;
 let lastPost = 0;
+/** The CPU-side copy of the run (weights, optimizer state, step), current every few seconds while training and at every pause. */
+let copy: TrainerSnapshot | null = null;
+let copiedAt = 0;
+/** GPU devices lost by this run; after two it moves to the CPU. */
+let gpuLosses = 0;
+/** The loop stopped because the device was lost: recovery plays again. */
+let resumeAfterLoss = false;
+/** Test-only commands (debugLoseDevice) allowed; set by init. */
+let debugFaults = false;
+/** Devices this worker destroyed on purpose (a rebuild): their loss is no fault. */
+const retired = new WeakSet<GPUDevice>();
 
 /** The message of anything thrown. */
 function messageOf(error: unknown): string {
@@ -80,24 +99,120 @@ function examplesPerEpoch(run: AnyRun, files: TaskFiles): number | null {
   return null;
 }
 
-/** Trains until `playing` is cleared. */
+/** Takes the CPU-side copy of a trainer's run now. */
+async function keepCopy(t: Trainer): Promise<void> {
+  copy = await t.snapshot();
+  copiedAt = performance.now();
+}
+
+/** Trains until `playing` is cleared, or until a step's update is skipped (not finite): then it pauses and says why. */
 async function runLoop(t: Trainer): Promise<void> {
   while (playing) {
     const start = performance.now();
-    while (playing && performance.now() - start < SLICE_MS) await t.advance();
+    while (playing && performance.now() - start < SLICE_MS) {
+      await t.advance();
+      if (t.backend.latestMetrics()?.skipped) {
+        playing = false;
+        await diverged(t);
+        return;
+      }
+    }
+    if (performance.now() - copiedAt >= COPY_MS) await keepCopy(t);
     if (performance.now() - lastPost >= METRICS_MS) postMetrics();
     await yieldToEvents();
   }
 }
 
-/** Starts the loop unless it runs; a step that throws stops it and is reported. */
+/**
+ * A step's loss or gradient norm was not finite, so the optimizer skipped its update: the weights
+ * are those of the last finite step. Checks that they are finite (else restores the last copy),
+ * keeps them as the copy, and tells the page.
+ */
+async function diverged(t: Trainer): Promise<void> {
+  const last = await t.flush();
+  const bad = firstNonFinite(await t.backend.getParams());
+  let kept: string;
+  if (bad === null) {
+    kept = `training paused with the weights of step ${last?.step ?? 0}, all finite`;
+    await keepCopy(t);
+  } else if (copy) {
+    t.restore(copy);
+    kept = `the weights were not finite (${bad}), so training paused at the copy from step ${copy.step}`;
+  } else {
+    kept = `the weights are not finite (${bad}) and there is no earlier copy; reset the run`;
+  }
+  const step = (last?.step ?? 0) + 1;
+  postMetrics();
+  scope.postMessage({ type: 'diverged', step, message: `Training diverged at step ${step}: the loss or gradient norm was not finite, so its update was skipped and ${kept}. This is ${EXPLODING}.` });
+}
+
+/** True when `device` is lost within `ms` (an error in the loop may come just before the loss is reported). */
+function lostWithin(device: GPUDevice, ms: number): Promise<boolean> {
+  return Promise.race([device.lost.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+}
+
+/** Starts the loop unless it runs; a step that throws stops it and is reported (unless the GPU was lost: recovery handles that). */
 function start(): void {
   if (playing) return;
   playing = true;
-  loop = runLoop(current()).catch((error: unknown) => {
+  const device = gpu?.device;
+  loop = runLoop(current()).catch(async (error: unknown) => {
     playing = false;
+    if (device && (await lostWithin(device, 1000))) {
+      resumeAfterLoss = true;
+      return;
+    }
     scope.postMessage({ type: 'error', message: messageOf(error) });
   });
+}
+
+/** Recovers from a lost device once it is reported; a device retired on purpose is ignored. */
+function watch(target: GpuTarget): void {
+  void target.device.lost.then((info) => {
+    if (retired.has(target.device) || gpu?.device !== target.device) return;
+    queue = queue.then(() => recover(info.message).catch((error: unknown) => scope.postMessage({ type: 'error', message: `GPU device lost and not recovered: ${messageOf(error)}` })));
+  });
+}
+
+/**
+ * After a lost device: a new device (or the CPU after a second loss, or when none can be had),
+ * a new trainer at the copy's step with its weights and optimizer state, a message for the page,
+ * and play again if it was playing. Steps since the copy are lost.
+ */
+async function recover(reason: string): Promise<void> {
+  const wasPlaying = playing;
+  playing = false;
+  await loop;
+  loop = null;
+  const resume = wasPlaying || resumeAfterLoss;
+  resumeAfterLoss = false;
+  const old = current();
+  const saved = copy;
+  if (!saved) throw new Error('there is no copy of the run to restore');
+  gpuLosses++;
+  let next: GpuTarget | null = null;
+  let why = 'the GPU was lost twice (Chromium blocks WebGPU for a page after repeated losses)';
+  if (gpuLosses < 2) {
+    const found = await detectBackend(undefined, (adapter) => requestDeviceFor(adapter, [{ config: old.prepared.model, shape: old.prepared.shape }]));
+    if (found.kind === 'webgpu') next = { device: found.device, name: found.name };
+    else why = found.reason;
+  }
+  old.dispose();
+  const rebuilt = new Trainer({ ...old.prepared, config: saved.config }, next ?? undefined);
+  rebuilt.restore(saved);
+  trainer = rebuilt;
+  gpu = next;
+  if (next) watch(next);
+  const where = next ? `on a new device (${next.name})` : `on the CPU: ${why}`;
+  scope.postMessage({
+    type: 'recovered',
+    step: saved.step,
+    backend: rebuilt.backend.kind,
+    name: rebuilt.backend.name,
+    message: `GPU device lost; resumed from step ${saved.step} ${where}. (${reason || 'no reason given'})`,
+  });
+  postMetrics();
+  if (resume) start();
 }
 
 /** Stops the loop and waits for the GPU, so the trainer is idle. */
@@ -119,24 +234,52 @@ async function between<T>(pass: (t: Trainer) => Promise<T>): Promise<T> {
   }
 }
 
-/** Builds a trainer for a config, on the GPU when chosen and available. */
+/**
+ * Builds a trainer for a config, on the GPU when chosen and available. The new run is built
+ * before the old one is freed: a config that fails (bad settings, or too big for the GPU's
+ * limits, refused before anything is allocated) leaves the previous run as it was.
+ */
 async function build(config: TrainerConfig, backend: BackendChoice, filesBase: string): Promise<RunInfo> {
-  trainer?.dispose();
-  trainer = null;
-  gpu?.device.destroy();
-  gpu = null;
   const files = await loadFiles(taskById(config.task.id).info.files, filesBase);
   const run = prepareAnyRun(config, files);
   let cpuReason: string | undefined;
+  let next: GpuTarget | null = null;
   if (backend === 'auto') {
-    const found = await detectBackend(undefined, (adapter) => requestDeviceFor(adapter, [{ config: run.model, shape: run.shape }]));
-    if (found.kind === 'webgpu') gpu = { device: found.device, name: found.name };
+    let tooBig: LimitError | null = null;
+    const found = await detectBackend(undefined, (adapter) =>
+      requestDeviceFor(adapter, [{ config: run.model, shape: run.shape }]).catch((error: unknown) => {
+        if (error instanceof LimitError) tooBig = error;
+        throw error;
+      }),
+    );
+    // Too big for this GPU is the user's to fix, not a reason to train it on the CPU instead.
+    if (tooBig) throw tooBig;
+    if (found.kind === 'webgpu') next = { device: found.device, name: found.name };
     else cpuReason = found.reason;
   } else {
     cpuReason = 'the CPU was chosen';
   }
-  trainer = new Trainer(run, gpu ?? undefined);
+  let built: Trainer;
+  try {
+    built = new Trainer(run, next ?? undefined);
+  } catch (error) {
+    if (next) retire(next);
+    throw error;
+  }
+  trainer?.dispose();
+  if (gpu) retire(gpu);
+  trainer = built;
+  gpu = next;
+  gpuLosses = 0;
+  if (next) watch(next);
+  await keepCopy(built);
   return { backend: trainer.backend.kind, name: trainer.backend.name, cpuReason, metric: trainer.metric, model: run.model, examplesPerEpoch: examplesPerEpoch(run, files) };
+}
+
+/** Destroys a device this worker no longer uses (its loss is then no fault). */
+function retire(target: GpuTarget): void {
+  retired.add(target.device);
+  target.device.destroy();
 }
 
 /** The trainer, or an error saying there is none yet. */
@@ -148,14 +291,24 @@ function current(): Trainer {
 /** Handles one command. */
 async function handle(command: Command): Promise<Results[Command['type']]> {
   switch (command.type) {
-    case 'init':
+    case 'init': {
+      const wasPlaying = playing;
       await stop();
-      return build(command.config, command.backend, command.filesBase);
+      debugFaults = command.debugFaults === true;
+      try {
+        return await build(command.config, command.backend, command.filesBase);
+      } catch (error) {
+        // The previous run (if any) is untouched: it carries on as it was.
+        if (wasPlaying && trainer) start();
+        throw error;
+      }
+    }
     case 'play':
       start();
       return null;
     case 'pause':
       await stop();
+      if (trainer) await keepCopy(trainer);
       postMetrics();
       return null;
     case 'step':
@@ -170,7 +323,27 @@ async function handle(command: Command): Promise<Results[Command['type']]> {
       const old = current();
       old.dispose();
       trainer = new Trainer({ ...old.prepared, config: old.settings }, gpu ?? undefined);
+      await keepCopy(trainer);
       postMetrics();
+      return null;
+    }
+    case 'snapshot':
+      return between(async (t) => {
+        await keepCopy(t);
+        return copy!;
+      });
+    case 'restore': {
+      await stop();
+      current().restore(command.snapshot);
+      copy = command.snapshot;
+      copiedAt = performance.now();
+      postMetrics();
+      return null;
+    }
+    case 'debugLoseDevice': {
+      if (!debugFaults) throw new Error('debugLoseDevice is a test command: init with debugFaults to allow it');
+      if (!gpu) throw new Error('debugLoseDevice: the run is on the CPU, there is no device to lose');
+      gpu.device.destroy();
       return null;
     }
     case 'configure':

@@ -2,6 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Session } from './store/session.ts';
+import { startSaved } from './store/persist.ts';
 import { syncLink } from './store/share.ts';
 import { useStore } from './store/store.ts';
 import { TrainerClient } from './train/TrainerClient.ts';
@@ -11,9 +12,11 @@ import './ui/app.css';
 
 // The session is made here, outside React, so StrictMode's double render cannot start two workers.
 const session = new Session(useStore, new TrainerClient());
-// The link in the address, when there is one, chooses the first run.
+// The link in the address, when there is one, chooses the first run; else the saved session does.
+const linked = location.hash.length > 1;
 syncLink(useStore, session);
-void session.start();
+// The worker cannot copy its run out yet (no snapshot command): saved sessions keep the settings only.
+void startSaved(useStore, session, null, linked);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -15,6 +15,7 @@ import { TrainingPanel } from './panels/TrainingPanel.tsx';
 import { SessionContext } from './session.tsx';
 import { TopBar } from './TopBar.tsx';
 import { LinkNotices } from './share/LinkNotices.tsx';
+import { PersistNotice } from './share/SessionControls.tsx';
 import { useEmbedClass } from './share/useEmbedClass.ts';
 import { useShortcuts } from './useShortcuts.ts';
 import { OutputPanel } from './views/OutputPanel.tsx';
@@ -35,6 +36,7 @@ export function App({ session }: AppProps) {
         <TopBar />
         <ErrorBanner />
         <LinkNotices />
+        <PersistNotice />
         <main className="layout">
           <aside className="column settings" aria-label="Settings">
             <DataPanel />

@@ -6,6 +6,7 @@ import { formatCount, formatNumber } from './format.ts';
 import { useSession } from './session.tsx';
 import { LessonsMenu } from './share/LessonsMenu.tsx';
 import { ShareMenu } from './share/ShareMenu.tsx';
+import { NewSessionButton } from './share/SessionControls.tsx';
 
 /** A 24x24 icon from one path. */
 function Icon({ d }: { d: string }) {
@@ -79,6 +80,7 @@ export function TopBar() {
           <option value="cpu">CPU</option>
         </select>
       </div>
+      <NewSessionButton />
       <LessonsMenu />
       <ShareMenu />
     </header>

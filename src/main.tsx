@@ -15,8 +15,7 @@ const session = new Session(useStore, new TrainerClient());
 // The link in the address, when there is one, chooses the first run; else the saved session does.
 const linked = location.hash.length > 1;
 syncLink(useStore, session);
-// The worker cannot copy its run out yet (no snapshot command): saved sessions keep the settings only.
-void startSaved(useStore, session, null, linked);
+void startSaved(useStore, session, session, linked);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -199,7 +199,7 @@ export async function startSaved(store: AppStore, session: Session, copier: RunC
 async function restore(store: AppStore, copier: RunCopier | null, saved: SavedSession): Promise<void> {
   if (store.getState().status !== 'paused') return; // the run failed to build; its error is shown
   if (!saved.snapshot || !copier) {
-    if (saved.history.train.length) usePersistStore.setState({ message: 'Your saved settings were restored; the saved weights and curves were not (this build does not keep them yet), so the run starts at step 0.' });
+    if (saved.history.train.length) usePersistStore.setState({ message: 'Your saved settings were restored; the saved session has no copy of its weights, so the run starts at step 0.' });
     return;
   }
   try {

@@ -9,6 +9,7 @@
 import type { TrainerConfig } from '../train/config.ts';
 import type { InspectRequest, InspectView } from '../train/inspect.ts';
 import type { BackendChoice } from '../train/protocol.ts';
+import type { TrainerSnapshot } from '../train/snapshot.ts';
 import type { TrainerClient } from '../train/TrainerClient.ts';
 import type { WalkRequest, WalkView } from '../train/walk.ts';
 import { pendingPaths, withLiveSettings } from './pending.ts';
@@ -110,6 +111,16 @@ export class Session {
   /** One example's BPTT walk at the current weights (the network panel asks on demand, never per step). */
   walk(request: WalkRequest): Promise<WalkView> {
     return this.client.walk(request);
+  }
+
+  /** A CPU-side copy of the run (weights, optimizer state, step index), for saved sessions. */
+  snapshot(): Promise<TrainerSnapshot> {
+    return this.client.snapshot();
+  }
+
+  /** Carries the run on from a copy of it (a saved session of the same settings). */
+  async restore(snapshot: TrainerSnapshot): Promise<void> {
+    await this.client.restore(snapshot);
   }
 
   /** Stops listening and ends the worker. */

@@ -7,6 +7,8 @@
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { encodeHash } from '../../src/share/hash.ts';
+import { applyOverride, defaultState } from '../../src/share/schema.ts';
 import { baseArgs, requireChromium } from '../chromium.ts';
 import { root } from './build.ts';
 import { serveDir, type StaticServer } from './serve.ts';
@@ -26,6 +28,24 @@ async function trains(page: Page): Promise<void> {
   await page.getByTestId('play').click();
   await expect.poll(() => step(page), { timeout: 30_000 }).toBeGreaterThan(2);
   await page.getByTestId('play').click();
+}
+
+/** The page's training losses by step, through its CSV export. */
+async function losses(page: Page): Promise<Map<number, number>> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+  const rows = Buffer.concat(chunks).toString('utf8').trim().split('\n').map((line) => line.split(','));
+  return new Map(rows.filter((r) => r[0] === 'train').map((r) => [Number(r[1]), Number(r[2])]));
+}
+
+/** Plays until the step counter reaches `n`, then pauses; returns the step it paused at. */
+async function playTo(page: Page, n: number): Promise<number> {
+  await page.getByTestId('play').click();
+  await expect.poll(() => step(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(n);
+  await page.getByTestId('play').click();
+  await page.locator('[data-testid="play"][aria-label="Play"]').waitFor();
+  return step(page);
 }
 
 describe('saved sessions in the built app', () => {
@@ -73,6 +93,41 @@ describe('saved sessions in the built app', () => {
     await ready(page);
     expect(await page.getByTestId('task-picker').inputValue()).toBe('adding');
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test('a reload restores the run where it was (CPU): the same step and curves, and the next steps’ losses equal an uninterrupted run’s', async () => {
+    const hash = encodeHash(applyOverride(defaultState('adding'), { config: { task: { id: 'adding', settings: { T: 12 } }, model: { hiddenSize: 8 }, training: { batchSize: 8 } }, backend: 'cpu' }));
+    context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(`${server.url}#${hash}`);
+    await ready(page);
+    const before = await page.getByTestId('new-session').getAttribute('data-saved-at');
+    const paused = await playTo(page, 30);
+    await expect.poll(() => page.getByTestId('new-session').getAttribute('data-saved-at')).not.toBe(before);
+    const saved = await losses(page);
+    expect(saved.size).toBe(paused);
+
+    await page.reload();
+    await ready(page);
+    expect(await step(page)).toBe(paused);
+    expect(await page.getByTestId('persist-notice').count()).toBe(0);
+    expect(await losses(page)).toEqual(saved);
+    for (let i = 1; i <= 3; i++) {
+      await page.getByTestId('step-button').click();
+      await expect.poll(() => step(page)).toBe(paused + i);
+    }
+    const resumed = await losses(page);
+    await context.close();
+
+    // The same link in a fresh browser (no saved session), trained without a break.
+    context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+    const fresh = await context.newPage();
+    await fresh.goto(`${server.url}#${hash}`);
+    await ready(fresh);
+    await playTo(fresh, paused + 3);
+    const straight = await losses(fresh);
+    for (let s = 1; s <= paused + 3; s++) expect(resumed.get(s), `step ${s}`).toBe(straight.get(s));
     await context.close();
   });
 

@@ -4,8 +4,10 @@ import './share.css';
 
 /** "New session": forgets the saved session and opens the defaults. */
 export function NewSessionButton() {
+  const savedAt = usePersistStore((s) => s.savedAt);
+  const saved = savedAt ? ` (saved at ${new Date(savedAt).toLocaleTimeString()})` : ' (not saved)';
   return (
-    <button type="button" className="share-button lessons-menu" onClick={() => void newSession()} title="Forget the saved session (settings, curves and weights kept in this browser) and start from the defaults" data-testid="new-session">
+    <button type="button" className="share-button lessons-menu" onClick={() => void newSession()} title={`Forget the saved session${saved}: settings, curves and weights kept in this browser; start from the defaults`} data-testid="new-session" data-saved-at={savedAt ?? ''}>
       New session
     </button>
   );

@@ -111,9 +111,10 @@ async function runLoop(t: Trainer): Promise<void> {
     const start = performance.now();
     while (playing && performance.now() - start < SLICE_MS) {
       await t.advance();
-      if (t.backend.latestMetrics()?.skipped) {
+      const latest = t.backend.latestMetrics();
+      if (latest && (latest.skipped || !Number.isFinite(latest.loss))) {
         playing = false;
-        await diverged(t);
+        await diverged(t, latest.skipped ? latest.step + 1 : latest.step, latest.skipped);
         return;
       }
     }
@@ -123,27 +124,42 @@ async function runLoop(t: Trainer): Promise<void> {
   }
 }
 
-/**
- * A step's loss or gradient norm was not finite, so the optimizer skipped its update: the weights
- * are those of the last finite step. Checks that they are finite (else restores the last copy),
- * keeps them as the copy, and tells the page.
- */
-async function diverged(t: Trainer): Promise<void> {
-  const last = await t.flush();
-  const bad = firstNonFinite(await t.backend.getParams());
-  let kept: string;
-  if (bad === null) {
-    kept = `training paused with the weights of step ${last?.step ?? 0}, all finite`;
-    await keepCopy(t);
-  } else if (copy) {
-    t.restore(copy);
-    kept = `the weights were not finite (${bad}), so training paused at the copy from step ${copy.step}`;
-  } else {
-    kept = `the weights are not finite (${bad}) and there is no earlier copy; reset the run`;
-  }
-  const step = (last?.step ?? 0) + 1;
+/** Validation loss at the trainer's current weights, published only when finite (a probe after divergence). */
+async function probeLoss(t: Trainer): Promise<number> {
   postMetrics();
-  scope.postMessage({ type: 'diverged', step, message: `Training diverged at step ${step}: the loss or gradient norm was not finite, so its update was skipped and ${kept}. This is ${EXPLODING}.` });
+  const { loss } = await t.evaluate();
+  const probe = t.takeMetrics();
+  probe.validation = probe.validation.filter((v) => Number.isFinite(v.loss));
+  scope.postMessage({ type: 'metrics', metrics: probe, playing: false });
+  return loss;
+}
+
+/**
+ * A step's gradient norm (so the optimizer skipped its update) or loss was not finite. Keeps the
+ * current weights when they are finite and so is the validation loss at them; otherwise goes
+ * back to the last copy (the weights, optimizer state and step of a few seconds earlier). Then
+ * tells the page where training paused and why.
+ */
+async function diverged(t: Trainer, step: number, skipped: boolean): Promise<void> {
+  // On a GPU a few later steps were already queued; their updates (if any) are kept.
+  const at = (await t.flush())?.step ?? 0;
+  const bad = firstNonFinite(await t.backend.getParams());
+  const loss = bad === null ? await probeLoss(t) : NaN;
+  const cause = skipped ? 'the gradient norm was not finite, so its update was skipped' : 'the loss was not finite';
+  let kept: string;
+  if (Number.isFinite(loss)) {
+    kept = `training paused with the weights of step ${at}, all finite (validation loss ${loss.toPrecision(4)})`;
+    await keepCopy(t);
+  } else if (copy && copy.step < at) {
+    const why = bad === null ? 'their validation loss was not finite' : `they were not finite (${bad})`;
+    t.restore(copy);
+    const restored = await probeLoss(t);
+    kept = `the weights of step ${at} could not be kept (${why}), so training paused at the copy from step ${copy.step} (validation loss ${restored.toPrecision(4)})`;
+  } else {
+    kept = `the weights of step ${at} are ${bad === null ? 'finite but give a non-finite validation loss' : `not finite (${bad})`} and there is no earlier copy; reset the run`;
+  }
+  postMetrics();
+  scope.postMessage({ type: 'diverged', step, message: `Training diverged at step ${step}: ${cause}, and ${kept}. This is ${EXPLODING}.` });
 }
 
 /** True when `device` is lost within `ms` (an error in the loop may come just before the loss is reported). */

@@ -20,6 +20,8 @@ export type NetworkTab = 'graph' | 'gradients' | 'gates' | 'stepper' | 'clipping
 
 /** The panel's state and actions. */
 export interface NetworkState {
+  /** Whether the panel's views are shown (closed, nothing of them runs: no walks, no drawing). */
+  open: boolean;
   tab: NetworkTab;
   /** The graph's colours: ‖h_t‖ (forward) or ‖dL/dh_t‖ (backward). */
   view: 'forward' | 'backward';
@@ -37,6 +39,7 @@ export interface NetworkState {
   walk: WalkView | null;
   /** Why the latest walk request failed, or null. */
   walkError: string | null;
+  setOpen(open: boolean): void;
   setTab(tab: NetworkTab): void;
   setView(view: 'forward' | 'backward'): void;
   setRow(row: number): void;
@@ -50,6 +53,7 @@ export interface NetworkState {
 /** Makes a network store (the page makes one; tests may make their own). */
 export function createNetworkStore() {
   return create<NetworkState>()((set) => ({
+    open: true,
     tab: 'graph',
     view: 'backward',
     row: 0,
@@ -59,6 +63,7 @@ export function createNetworkStore() {
     selected: null,
     walk: null,
     walkError: null,
+    setOpen: (open) => set({ open }),
     setTab: (tab) => set({ tab }),
     setView: (view) => set({ view }),
     setRow: (row) => set({ row }),
@@ -76,6 +81,8 @@ export type NetworkStore = ReturnType<typeof createNetworkStore>;
 /** The page's network store. */
 export const useNetworkStore = createNetworkStore();
 
+/** `open`. */
+export const selectOpen = (s: NetworkState) => s.open;
 /** `tab`. */
 export const selectTab = (s: NetworkState) => s.tab;
 /** `view`. */

@@ -10,7 +10,12 @@ import type { WalkRequest, WalkView } from '../train/walk.ts';
 import type { NetworkStore } from './networkStore.ts';
 import type { AppStore } from './store.ts';
 
-/** Least milliseconds between walks while training runs. */
+/**
+ * Milliseconds from one walk's answer to the next request while training runs. Counted from
+ * the answer, not on a fixed clock: each walk pauses the worker's loop between two steps, and
+ * a walk requested as soon as the last one returns would starve training (measured: 0 steps
+ * per second on SwiftShader, where one walk waits about a step, ~2 s, for the GPU).
+ */
 export const WALK_MS = 2000;
 
 /** σ_max of each W_hh over training: one series per (layer, direction), x = optimizer step. */
@@ -67,7 +72,7 @@ export class WalkFeed {
   readonly sigma = new SigmaHistory();
   private inFlight = false;
   private again = false;
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
@@ -86,7 +91,7 @@ export class WalkFeed {
           this.sigma.clear();
         }
         if (s.status !== prev.status) {
-          if (s.status === 'playing') this.startTimer();
+          if (s.status === 'playing') this.schedule();
           else this.stopTimer();
           if (s.status === 'paused') void this.refresh();
         } else if (s.status === 'paused' && s.step !== prev.step) {
@@ -97,7 +102,6 @@ export class WalkFeed {
         if (s.index !== prev.index || s.text !== prev.text) void this.refresh();
       }),
     );
-    if (this.app.getState().status === 'playing') this.startTimer();
     void this.refresh();
   }
 
@@ -121,8 +125,11 @@ export class WalkFeed {
     } finally {
       this.inFlight = false;
       if (this.again) {
+        // The example changed, or the run paused, while this walk was in flight.
         this.again = false;
         void this.refresh();
+      } else if (this.unsubscribe.length && this.app.getState().status === 'playing') {
+        this.schedule();
       }
     }
   }
@@ -134,12 +141,16 @@ export class WalkFeed {
     this.unsubscribe.length = 0;
   }
 
-  private startTimer(): void {
-    this.timer ??= setInterval(() => void this.refresh(), WALK_MS);
+  /** The next walk WALK_MS from now (while training runs), unless one is already due. */
+  private schedule(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = null;
+      if (this.app.getState().status === 'playing') void this.refresh();
+    }, WALK_MS);
   }
 
   private stopTimer(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
 }

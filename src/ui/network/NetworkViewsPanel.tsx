@@ -7,7 +7,7 @@
  * clipping and σ_max(W_hh). The walk comes from the worker on demand (networkWalk.ts).
  */
 import { useEffect, useMemo } from 'react';
-import { selectRow, selectTab, selectWalk, selectWalkError, useNetworkStore, type NetworkTab } from '../../store/networkStore.ts';
+import { selectOpen, selectRow, selectTab, selectWalk, selectWalkError, useNetworkStore, type NetworkTab } from '../../store/networkStore.ts';
 import { WalkFeed } from '../../store/networkWalk.ts';
 import { selectInfo, selectStatus } from '../../store/selectors.ts';
 import { useStore } from '../../store/store.ts';
@@ -30,8 +30,27 @@ export function rowNames(layers: number, D: number): string[] {
   return Array.from({ length: layers * D }, (_, i) => `layer ${Math.floor(i / D) + 1}${D === 2 ? (i % D === 0 ? ' →' : ' ←') : ''}`);
 }
 
-/** The panel. */
+/** The panel: its title with a show/hide switch, and the views while shown. */
 export function NetworkViewsPanel() {
+  const open = useNetworkStore(selectOpen);
+  const setOpen = useNetworkStore((s) => s.setOpen);
+  return (
+    <section className="panel network-views" aria-labelledby="nv-panel-title" data-testid="network-views">
+      <div className="nv-panel-head">
+        <h2 id="nv-panel-title" className="panel-title">
+          Inside the network
+        </h2>
+        <button type="button" className="nv-toggle" aria-expanded={open} aria-controls="nv-body" data-testid="nv-toggle" onClick={() => setOpen(!open)} title={open ? 'Hide the views: nothing of them runs while hidden' : 'Show the unrolled graph, gradients, gates and the step-through'}>
+          {open ? 'Hide' : 'Show'}
+        </button>
+      </div>
+      {open && <NetworkViewsBody />}
+    </section>
+  );
+}
+
+/** The tabs, controls and the chosen view; mounted only while the panel is open, so closed it requests no walks. */
+function NetworkViewsBody() {
   const session = useSession();
   const feed = useMemo(() => new WalkFeed(session.store, useNetworkStore, (request) => session.walk(request)), [session]);
   useEffect(() => {
@@ -50,10 +69,7 @@ export function NetworkViewsPanel() {
   const names = useMemo(() => (model ? rowNames(model.numLayers, model.bidirectional ? 2 : 1) : []), [model]);
   const safeRow = Math.min(row, Math.max(0, names.length - 1));
   return (
-    <section className="panel network-views" aria-labelledby="nv-panel-title" data-testid="network-views">
-      <h2 id="nv-panel-title" className="panel-title">
-        Inside the network
-      </h2>
+    <div id="nv-body" className="nv-body">
       <div className="nv-tabs" role="tablist" aria-label="Network views">
         {TABS.map((t) => (
           <button key={t.id} type="button" role="tab" id={`nv-tab-${t.id}`} aria-selected={tab === t.id} aria-controls="nv-tabpanel" title={t.hint} className="nv-tab" data-testid={`nv-tab-${t.id}`} onClick={() => setTab(t.id)}>
@@ -69,6 +85,6 @@ export function NetworkViewsPanel() {
           <NetworkTabView tab={tab} feed={feed} walk={walk} walkError={walkError} row={safeRow} rowNames={names} width={width} />
         )}
       </div>
-    </section>
+    </div>
   );
 }

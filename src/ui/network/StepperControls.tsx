@@ -26,7 +26,7 @@ export function StepperControls({ cursor, count, onMove, playing, onPlayingChang
       <button type="button" onClick={() => onMove(cursor - 1)} aria-label="Step back" disabled={cursor === 0} data-testid="step-back">
         ◀
       </button>
-      <button type="button" onClick={() => onPlayingChange(!playing)} aria-label={playing ? 'Pause' : 'Play'} data-testid="play">
+      <button type="button" onClick={() => onPlayingChange(!playing)} aria-label={playing ? 'Pause' : 'Play'} data-testid="stepper-play">
         {playing ? 'Pause' : 'Play'}
       </button>
       <button type="button" onClick={() => onMove(cursor + 1)} aria-label="Step forward" disabled={cursor === count - 1} data-testid="step-forward">

@@ -6,6 +6,7 @@
  * Metrics batches are appended to the run's history as they arrive; the top bar's numbers
  * are copied from it at most a few times a second.
  */
+import { create } from 'zustand';
 import type { TrainerConfig } from '../train/config.ts';
 import type { InspectRequest, InspectView } from '../train/inspect.ts';
 import type { BackendChoice } from '../train/protocol.ts';
@@ -14,6 +15,26 @@ import type { TrainerClient } from '../train/TrainerClient.ts';
 import type { WalkRequest, WalkView } from '../train/walk.ts';
 import { pendingPaths, withLiveSettings } from './pending.ts';
 import type { AppStore } from './store.ts';
+
+/** A fault the run survived (a lost GPU, diverging training), for a banner until dismissed. */
+export interface FaultNotice {
+  kind: 'recovered' | 'diverged';
+  /** The step the run resumed or paused at. */
+  step: number;
+  message: string;
+}
+
+/** The latest fault notice, and how to close it. */
+export interface FaultState {
+  notice: FaultNotice | null;
+  dismiss(): void;
+}
+
+/** The banner's store: session.ts writes it as the worker reports faults. */
+export const useFaultStore = create<FaultState>()((set) => ({
+  notice: null,
+  dismiss: () => set({ notice: null }),
+}));
 
 /** Least milliseconds between copies of the latest numbers into the store. */
 export const NUMBERS_MS = 250;
@@ -40,6 +61,16 @@ export class Session {
       this.scheduleNumbers();
     };
     client.onError = (message) => this.store.getState().fail(`Training stopped: ${message}`);
+    client.onRecovered = ({ step, backend, name, message }) => {
+      useFaultStore.setState({ notice: { kind: 'recovered', step, message } });
+      const { info, setInfo } = this.store.getState();
+      if (info) setInfo({ ...info, backend, name, cpuReason: backend === 'cpu' ? message : undefined });
+    };
+    client.onDiverged = ({ step, message }) => {
+      useFaultStore.setState({ notice: { kind: 'diverged', step, message } });
+      if (this.store.getState().status === 'playing') this.store.getState().setStatus('paused');
+      this.flushNumbers();
+    };
     this.unsubscribe = store.subscribe((s, prev) => {
       if (s.config !== prev.config) void this.applyLive();
     });
@@ -135,6 +166,7 @@ export class Session {
     const s = this.store.getState();
     const config: TrainerConfig = s.config;
     const previous = s.applied;
+    const before = s.status;
     const generation = ++this.generation;
     s.setStatus('initialising');
     try {
@@ -145,10 +177,16 @@ export class Session {
       now.setInfo(info);
       now.setApplied(config);
       now.setStatus('paused');
+      useFaultStore.getState().dismiss();
       // Settings edited while the run was being built.
       await this.applyLive();
     } catch (error) {
-      if (generation === this.generation) this.store.getState().fail(messageOf(error));
+      if (generation !== this.generation) return;
+      // The worker keeps the previous run when a new one cannot be built (e.g. too big for the GPU):
+      // for the same task it stays in use, with the message shown, and plays on if it was playing.
+      const kept = previous !== null && previous.task.id === config.task.id && (before === 'paused' || before === 'playing');
+      if (kept) this.store.setState({ status: before, error: messageOf(error) });
+      else this.store.getState().fail(messageOf(error));
     }
   }
 

@@ -5,6 +5,7 @@
  */
 import type { Session } from '../store/session.ts';
 import { ErrorBanner } from './ErrorBanner.tsx';
+import { FaultBanner, NoWebGpuBanner } from './Banner.tsx';
 import { ChartsPanel } from './panels/ChartsPanel.tsx';
 import { DataPanel } from './panels/DataPanel.tsx';
 import { CellEquations } from './panels/CellEquations.tsx';
@@ -35,6 +36,8 @@ export function App({ session }: AppProps) {
       <div className={`app ${embedClass}`}>
         <TopBar />
         <ErrorBanner />
+        <FaultBanner />
+        <NoWebGpuBanner />
         <LinkNotices />
         <PersistNotice />
         <main className="layout">

@@ -14,7 +14,7 @@ import { create } from 'zustand';
 import type { TrainPoint, ValidationPoint } from '../train/Trainer.ts';
 import type { TrainerSnapshot } from '../train/snapshot.ts';
 import type { RunHistory } from './history.ts';
-import { applyLink, pageHash } from './share.ts';
+import { applyLink, loadLinkWeights, pageHash } from './share.ts';
 import type { Session } from './session.ts';
 import type { AppStore } from './store.ts';
 
@@ -155,6 +155,7 @@ export async function startSaved(store: AppStore, session: Session, copier: RunC
   } else {
     if (saved) usePersistStore.setState({ message: 'The link in the address was opened instead of your saved session; the saved session is replaced when this run is saved.' });
     await session.start();
+    await loadLinkWeights(store, session);
   }
 
   let busy = false;

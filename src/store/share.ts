@@ -11,6 +11,7 @@
  */
 import { create } from 'zustand';
 import { decodeHash, encodeHash } from '../share/hash.ts';
+import { readWeights, weightsOf } from '../share/weightsLink.ts';
 import { defaultState, rowProblem, SCHEMA, TASK_ROW, VERSION_ROW, type EmbedPanel, type RowValue, type ShareState, type ViewName } from '../share/schema.ts';
 import type { Session } from './session.ts';
 import type { AppStore, Store } from './store.ts';
@@ -25,6 +26,8 @@ export interface LinkState {
   notices: string[];
   /** Why the current settings cannot be written as a link (null when they can). */
   problem: string | null;
+  /** The weights (`w`) of the opened link, until they are loaded into its run. */
+  weights: string | null;
   /** Closes the notice. */
   dismissNotices(): void;
 }
@@ -37,6 +40,7 @@ export const useLinkStore = create<LinkState>()((set) => {
     embed: base.embed,
     notices: [],
     problem: null,
+    weights: null,
     dismissNotices: () => set({ notices: [] }),
   };
 });
@@ -72,8 +76,29 @@ export function pageHash(s: Pick<Store, 'config' | 'backendChoice'>): { hash: st
 export function applyLink(store: AppStore, hash: string): ShareState {
   const { state, notices } = decodeHash(hash);
   store.setState({ config: state.config, backendChoice: state.backend });
-  useLinkStore.setState({ views: state.views, embed: state.embed, notices });
+  useLinkStore.setState({ views: state.views, embed: state.embed, notices, weights: weightsOf(hash) });
   return state;
+}
+
+/**
+ * Loads the weights the opened link carried into its freshly built run (the optimizer state
+ * and step kept); a link whose weights do not fit this model, or are damaged, gets a notice
+ * naming the problem and the run keeps its seeded initial weights.
+ */
+export async function loadLinkWeights(store: AppStore, session: Session): Promise<void> {
+  const w = useLinkStore.getState().weights;
+  if (!w) return;
+  useLinkStore.setState({ weights: null });
+  const { info, status } = store.getState();
+  if (!info || status !== 'paused') return; // the run did not build; its error is shown
+  try {
+    const params = await readWeights(w, info.model);
+    const snapshot = await session.snapshot();
+    await session.restore({ ...snapshot, params });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    useLinkStore.setState((s) => ({ notices: [...s.notices, `w: ${message} The run starts from its seeded initial weights.`] }));
+  }
 }
 
 /** The page's address with `hash` (without `#`) as its hash. */
@@ -99,9 +124,10 @@ export function syncLink(store: AppStore, session: Session): () => void {
     useLinkStore.setState({ problem: null });
     if (location.hash.slice(1) !== result.hash) history.replaceState(history.state, '', `#${result.hash}`);
   };
-  const onHashChange = () => {
+  const onHashChange = async () => {
     applyLink(store, location.hash);
-    void session.start();
+    await session.start();
+    await loadLinkWeights(store, session);
   };
 
   const stopStore = store.subscribe((s, prev) => {
@@ -110,12 +136,13 @@ export function syncLink(store: AppStore, session: Session): () => void {
   const stopLink = useLinkStore.subscribe((s, prev) => {
     if (s.views !== prev.views || s.embed !== prev.embed) write();
   });
-  addEventListener('hashchange', onHashChange);
+  const listener = () => void onHashChange();
+  addEventListener('hashchange', listener);
   // A page opened without a link keeps its plain address until a setting changes.
   if (linked) write();
   return () => {
     stopStore();
     stopLink();
-    removeEventListener('hashchange', onHashChange);
+    removeEventListener('hashchange', listener);
   };
 }

@@ -6,6 +6,7 @@ import { formatCount, formatNumber } from './format.ts';
 import { useSession } from './session.tsx';
 import { LessonsMenu } from './share/LessonsMenu.tsx';
 import { ShareMenu } from './share/ShareMenu.tsx';
+import { WeightsMenu } from './share/WeightsMenu.tsx';
 import { NewSessionButton } from './share/SessionControls.tsx';
 
 /** A 24x24 icon from one path. */
@@ -82,6 +83,7 @@ export function TopBar() {
       </div>
       <NewSessionButton />
       <LessonsMenu />
+      <WeightsMenu />
       <ShareMenu />
     </header>
   );

@@ -1,22 +1,37 @@
 /**
  * The top bar's Share button: a popover with the page's link (its hash written by
  * src/store/share.ts), copied to the clipboard where the browser allows, else selected for
- * the user to copy.
+ * the user to copy. "With weights" puts the model's weights in the link too (small models
+ * only: over 32 KB it is refused with the sizes).
  */
 import { useRef, useState } from 'react';
 import { linkTo, pageHash } from '../../store/share.ts';
+import { linkWithWeights } from '../../store/shareWeights.ts';
 import { useStore } from '../../store/store.ts';
+import { useSession } from '../session.tsx';
 import './share.css';
 
 /** Share button and its popover. */
 export function ShareMenu() {
   const [open, setOpen] = useState(false);
   const [said, setSaid] = useState('');
+  const [weighted, setWeighted] = useState<string | null>(null);
+  const session = useSession();
   const config = useStore((s) => s.config);
   const backendChoice = useStore((s) => s.backendChoice);
   const field = useRef<HTMLInputElement>(null);
   const result = open ? pageHash({ config, backendChoice }) : null;
-  const link = result && 'hash' in result ? linkTo(result.hash) : null;
+  const link = weighted ?? (result && 'hash' in result ? linkTo(result.hash) : null);
+
+  const withWeights = async () => {
+    try {
+      setWeighted(linkTo(await linkWithWeights(session.store, session)));
+      setSaid('This link carries the weights as they are now.');
+    } catch (error) {
+      setWeighted(null);
+      setSaid(error instanceof Error ? error.message : String(error));
+    }
+  };
 
   const copy = async () => {
     if (!link) return;
@@ -31,7 +46,7 @@ export function ShareMenu() {
 
   return (
     <div className="share-menu">
-      <button type="button" className="share-button" aria-expanded={open} aria-haspopup="dialog" onClick={() => { setOpen(!open); setSaid(''); }} title="A link that opens this run: same task, settings and seed" data-testid="share">
+      <button type="button" className="share-button" aria-expanded={open} aria-haspopup="dialog" onClick={() => { setOpen(!open); setSaid(''); setWeighted(null); }} title="A link that opens this run: same task, settings and seed" data-testid="share">
         Share
       </button>
       {open && (
@@ -45,6 +60,9 @@ export function ShareMenu() {
                   Copy
                 </button>
               </div>
+              <button type="button" className="share-weights" onClick={() => void withWeights()} title="Put the model's current weights in the link too (small models: a link holds at most 32 KB)" data-testid="share-weights">
+                Share with weights
+              </button>
             </>
           ) : (
             <p className="share-problem" data-testid="share-problem">

@@ -107,12 +107,14 @@ async function keepCopy(t: Trainer): Promise<void> {
 
 /** Trains until `playing` is cleared, or until a step's update is skipped (not finite): then it pauses and says why. */
 async function runLoop(t: Trainer): Promise<void> {
+  // Metrics from before this play (say, the skipped step that paused it) are not a new divergence.
+  const before = t.backend.latestMetrics();
   while (playing) {
     const start = performance.now();
     while (playing && performance.now() - start < SLICE_MS) {
       await t.advance();
       const latest = t.backend.latestMetrics();
-      if (latest && (latest.skipped || !Number.isFinite(latest.loss))) {
+      if (latest && latest !== before && (latest.skipped || !Number.isFinite(latest.loss))) {
         playing = false;
         await diverged(t, latest.skipped ? latest.step + 1 : latest.step, latest.skipped);
         return;

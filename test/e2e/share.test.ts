@@ -7,7 +7,7 @@
  * notice rendered as text, runs no script, and the page still trains.
  */
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright';
+import { chromium, type Browser, type Download, type Page } from 'playwright';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { encodeHash } from '../../src/share/hash.ts';
@@ -68,13 +68,17 @@ async function step(page: Page): Promise<number> {
   return Number((await page.getByTestId('step').textContent())!.replace(/,/g, ''));
 }
 
+/** The bytes of a download. */
+async function bytesOf(download: Download): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
 /** The page's metric history, through its CSV export button. */
 async function exportedCsv(page: Page): Promise<string[][]> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
-  const stream = await download.createReadStream();
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks)
+  return (await bytesOf(download))
     .toString('utf8')
     .trim()
     .split('\n')
@@ -96,7 +100,7 @@ describe('links in the built app', () => {
     await server?.close();
   });
 
-  test('a CPU link reproduces the run: its first 20 losses equal the engine’s exactly; a change rewrites the hash', async () => {
+  test('a CPU link reproduces the run: its first 20 losses equal the engine’s exactly; the chart exports as PNG and SVG; a change rewrites the hash', async () => {
     const state = applyOverride(defaultState('adding'), {
       config: { task: { id: 'adding', settings: { T: 12 } }, seed: 5, model: { cell: 'gru', hiddenSize: 8 }, training: { batchSize: 8, optimizer: { lr: 0.03 } } },
       backend: 'cpu',
@@ -117,6 +121,28 @@ describe('links in the built app', () => {
     const train = rows.filter((r) => r[0] === 'train');
     expect(train.map((r) => Number(r[1]))).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(train.map((r) => Number(r[2]))).toEqual(expected);
+
+    // The chart as pictures: a PNG of the plot's pixel size, not one flat colour; an SVG with the axes' text and the curves as an image.
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+    const pngBytes = await bytesOf(png);
+    expect(pngBytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    const plotSize = await page.locator('.loss-chart .chart-plot canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height]);
+    expect([pngBytes.readUInt32BE(16), pngBytes.readUInt32BE(20)]).toEqual(plotSize);
+    const colours = await page.evaluate(async (b64) => {
+      const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+      const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+      const seen = new Set<number>();
+      for (let i = 0; i < data.length; i += 4) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      return seen.size;
+    }, pngBytes.toString('base64'));
+    expect(colours).toBeGreaterThan(3);
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
+    const svgText = (await bytesOf(svg)).toString('utf8');
+    expect(svgText).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svgText).toContain('<image href="data:image/png;base64,');
+    expect(svgText).toMatch(/<text[^>]*>[^<]+<\/text>/);
 
     // The hash is the page's state: the same link, then a changed seed in it (no new history entry).
     expect(new URL(page.url()).hash).toBe(`#${hash}`);

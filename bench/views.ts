@@ -110,7 +110,29 @@ async function shots(url: string, outDir: string): Promise<void> {
       const file = join(outDir, `page-network-${tab}.png`);
       await page.screenshot({ path: file });
       console.log(`wrote ${file}`);
+      if (tab === 'stepper') {
+        // A backward step: End, then back to t = 27 of 30.
+        await page.getByTestId('bptt-stepper').focus();
+        await page.keyboard.press('End');
+        for (let i = 0; i < 26; i++) await page.keyboard.press('ArrowLeft');
+        const back = join(outDir, 'page-network-stepper-backward.png');
+        await page.screenshot({ path: back });
+        console.log(`wrote ${back}`);
+      }
     }
+    // A vanilla RNN against the LSTM just trained, on the gradient tab: the LSTM's last ‖dL/dh_t‖ is the dashed earlier run.
+    await page.locator('#cell').selectOption('rnn_tanh');
+    await page.getByTestId('reset').click();
+    await ready(page);
+    await page.getByTestId('play').click();
+    await page.waitForTimeout(6000);
+    await page.getByTestId('play').click();
+    await page.waitForTimeout(1500);
+    await page.getByTestId('nv-tab-gradients').click();
+    await page.waitForTimeout(800);
+    const compare = join(outDir, 'page-network-gradients-rnn-vs-lstm.png');
+    await page.screenshot({ path: compare });
+    console.log(`wrote ${compare}`);
   } finally {
     await browser.close();
   }

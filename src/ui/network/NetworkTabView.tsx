@@ -42,7 +42,7 @@ export function NetworkTabView({ tab, feed, walk, walkError, row, rowNames, widt
   if (!walk) return <p className="muted nv-empty">Walking the example…</p>;
   if (tab === 'graph') return <GraphTab walk={walk} width={width} />;
   if (tab === 'gates') return <GatesTab walk={walk} row={row} width={width} />;
-  return <BpttStepper key={row} walk={walk.walk} initialRow={row} width={Math.max(240, width - 8)} />;
+  return <BpttStepper key={row} walk={walk.walk} initialRow={row} width={Math.max(240, width - 40)} />;
 }
 
 /** The unrolled graph of the walk, with the forward/backward switch and the cell inspector. */

@@ -34,14 +34,14 @@ export function ReachTriangle({ reach, row, labels, width }: ReachTriangleProps)
     const scale = logMagnitudeColor(hi, DECADES);
     return (v: number) => (v === 0 ? MISSING : scale(v));
   }, [norms]);
-  const cell = Math.max(2, Math.min(14, Math.floor((width - 60) / T)));
+  const cell = Math.max(2, Math.min(14, Math.floor((width - 90) / T)));
   return (
     <figure className="nv-reach" data-testid="reach-triangle">
       <figcaption className="chart-title">
-        How far each output’s error reaches back: ‖dℓ_t/dh_k‖, output t down, step k across (log scale, {DECADES} decades; grey: none)
+        ‖dℓ_t/dh_k‖ of this example: how far each output’s error reaches back (output t down, step k across; log scale over {DECADES} decades; grey: none)
       </figcaption>
       <Heatmap
-        name="reach"
+        name=""
         T={T}
         H={rows}
         value={(k, r) => norms[r * T + k]}

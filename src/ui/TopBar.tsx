@@ -7,7 +7,6 @@ import { useSession } from './session.tsx';
 import { LessonsMenu } from './share/LessonsMenu.tsx';
 import { ShareMenu } from './share/ShareMenu.tsx';
 import { WeightsMenu } from './share/WeightsMenu.tsx';
-import { NewSessionButton } from './share/SessionControls.tsx';
 
 /** A 24x24 icon from one path. */
 function Icon({ d }: { d: string }) {
@@ -81,7 +80,6 @@ export function TopBar() {
           <option value="cpu">CPU</option>
         </select>
       </div>
-      <NewSessionButton />
       <LessonsMenu />
       <WeightsMenu />
       <ShareMenu />

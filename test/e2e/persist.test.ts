@@ -86,6 +86,7 @@ describe('saved sessions in the built app', () => {
     expect(await linkPage.getByTestId('persist-notice').textContent()).toContain('instead of your saved session');
     await linkPage.close();
 
+    await page.getByTestId('share').click();
     await page.getByTestId('new-session').click();
     await expect.poll(() => page.getByTestId('task-picker').inputValue()).toBe('adding');
     await ready(page);
@@ -102,9 +103,9 @@ describe('saved sessions in the built app', () => {
     const page = await context.newPage();
     await page.goto(`${server.url}#${hash}`);
     await ready(page);
-    const before = await page.getByTestId('new-session').getAttribute('data-saved-at');
+    const before = await page.getByTestId('share').getAttribute('data-saved-at');
     const paused = await playTo(page, 30);
-    await expect.poll(() => page.getByTestId('new-session').getAttribute('data-saved-at')).not.toBe(before);
+    await expect.poll(() => page.getByTestId('share').getAttribute('data-saved-at')).not.toBe(before);
     const saved = await losses(page);
     expect(saved.size).toBe(paused);
 

@@ -4,10 +4,8 @@ import './share.css';
 
 /** "New session": forgets the saved session and opens the defaults. */
 export function NewSessionButton() {
-  const savedAt = usePersistStore((s) => s.savedAt);
-  const saved = savedAt ? ` (saved at ${new Date(savedAt).toLocaleTimeString()})` : ' (not saved)';
   return (
-    <button type="button" className="share-button lessons-menu" onClick={() => void newSession()} title={`Forget the saved session${saved}: settings, curves and weights kept in this browser; start from the defaults`} data-testid="new-session" data-saved-at={savedAt ?? ''}>
+    <button type="button" className="share-button" onClick={() => void newSession()} title="Forget the session this browser keeps (settings, curves and weights) and start from the defaults" data-testid="new-session">
       New session
     </button>
   );

@@ -8,6 +8,8 @@ import { useRef, useState } from 'react';
 import { linkTo, pageHash } from '../../store/share.ts';
 import { linkWithWeights } from '../../store/shareWeights.ts';
 import { useStore } from '../../store/store.ts';
+import { usePersistStore } from '../../store/persist.ts';
+import { NewSessionButton } from './SessionControls.tsx';
 import { useSession } from '../session.tsx';
 import './share.css';
 
@@ -17,6 +19,7 @@ export function ShareMenu() {
   const [said, setSaid] = useState('');
   const [weighted, setWeighted] = useState<string | null>(null);
   const session = useSession();
+  const savedAt = usePersistStore((s) => s.savedAt);
   const config = useStore((s) => s.config);
   const backendChoice = useStore((s) => s.backendChoice);
   const field = useRef<HTMLInputElement>(null);
@@ -46,7 +49,7 @@ export function ShareMenu() {
 
   return (
     <div className="share-menu">
-      <button type="button" className="share-button" aria-expanded={open} aria-haspopup="dialog" onClick={() => { setOpen(!open); setSaid(''); setWeighted(null); }} title="A link that opens this run: same task, settings and seed" data-testid="share">
+      <button type="button" className="share-button" aria-expanded={open} aria-haspopup="dialog" onClick={() => { setOpen(!open); setSaid(''); setWeighted(null); }} title="A link that opens this run: same task, settings and seed; and the session this browser keeps" data-testid="share" data-saved-at={savedAt ?? ''}>
         Share
       </button>
       {open && (
@@ -72,6 +75,10 @@ export function ShareMenu() {
           <p className="muted share-said" aria-live="polite">
             {said}
           </p>
+          <div className="share-row session-row">
+            <span className="muted">{savedAt ? `This browser saved the session at ${new Date(savedAt).toLocaleTimeString()}; a reload carries on from it.` : 'This browser has not saved the session.'}</span>
+            <NewSessionButton />
+          </div>
         </div>
       )}
     </div>

@@ -159,6 +159,17 @@ describe('links in the built app', () => {
     await page.close();
   });
 
+  test('embed flags hide the panels they name, and only those', async () => {
+    const { page, errors } = await open(browser, `${server.url}#v=1&t=adding&be=cpu&hide.settings=1&hide.lessons=1`);
+    expect(await page.locator('.column.settings').isVisible()).toBe(false);
+    expect(await page.getByTestId('lessons').isVisible()).toBe(false);
+    expect(await page.getByTestId('play').isVisible()).toBe(true);
+    expect(await page.getByTestId('share').isVisible()).toBe(true);
+    expect(new URL(page.url()).hash).toContain('hide.settings=1');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   test('a hostile link: markup and javascript: in every text-valued key, __proto__ keys; a notice as text, no script runs, the page trains', async () => {
     const textRows = SCHEMA.filter((r) => r.type === 'string' || r.type === 'enum');
     const parts = ['v=1', `t=${encodeURIComponent(HOSTILE[0])}`];

@@ -7,7 +7,7 @@
  * both ways and the page's frame rate from requestAnimationFrame timings. With `shots`, it instead writes docs/page-network-<tab>.png
  * at 1280x720 (light) after a few seconds of training on the page's defaults.
  *
- * Usage: `npx tsx bench/views.ts [seconds per phase, default 20]` or `npx tsx bench/views.ts shots [out-dir]`.
+ * Usage: `npx tsx bench/views.ts [seconds per phase, default 20] [open-first]` or `npx tsx bench/views.ts shots [out-dir]`.
  * On this machine SwiftShader (WebGPU on the CPU) shares the 2 cores with the page and the
  * worker, so the slowdown measured here is pessimistic for a real GPU.
  */
@@ -139,7 +139,7 @@ async function shots(url: string, outDir: string): Promise<void> {
 }
 
 /** Trains with the views closed, then open, and prints the figures. */
-async function bench(url: string, seconds: number): Promise<void> {
+async function bench(url: string, seconds: number, openFirst: boolean): Promise<void> {
   const browser = await chromium.launch({ executablePath: requireChromium(), args: [...baseArgs, ...webgpuArgs] });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -151,7 +151,7 @@ async function bench(url: string, seconds: number): Promise<void> {
     // Closed and open alternate (closed, open, closed, open) so a drift over the run (validation passes, a warmer GPU) falls on both.
     const results: { open: boolean; r: Awaited<ReturnType<typeof trainFor>> }[] = [];
     let i = 0;
-    for (const open of [false, true, false, true]) {
+    for (const open of openFirst ? [true, false, true, false] : [false, true, false, true]) {
       await showViews(page, open);
       // Open: every tab in turn, a second each, so each view draws while training runs.
       const r = await trainFor(page, seconds, open ? async (p) => void (await p.getByTestId(`nv-tab-${TABS[i++ % TABS.length]}`).click()) : undefined);
@@ -175,7 +175,7 @@ const [mode, arg] = process.argv.slice(2);
 const server = await serveDir(join(root, 'dist'));
 try {
   if (mode === 'shots') await shots(server.url, arg ?? join(root, 'docs'));
-  else await bench(server.url, Number(mode ?? 20));
+  else await bench(server.url, Number(mode ?? 20), arg === 'open-first');
 } finally {
   await server.close();
 }

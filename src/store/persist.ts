@@ -55,6 +55,8 @@ export interface PersistState {
   message: string | null;
   /** When the session was last saved (ms since the epoch), or null. */
   savedAt: number | null;
+  /** The step the last save holds (its weights' step where it has them), or null. */
+  savedStep: number | null;
   dismiss(): void;
 }
 
@@ -62,6 +64,7 @@ export interface PersistState {
 export const usePersistStore = create<PersistState>()((set) => ({
   message: null,
   savedAt: null,
+  savedStep: null,
   dismiss: () => set({ message: null }),
 }));
 
@@ -159,9 +162,14 @@ export async function startSaved(store: AppStore, session: Session, copier: RunC
   }
 
   let busy = false;
-  const save = async () => {
+  let again = false;
+  const save = async (): Promise<void> => {
     const s = store.getState();
-    if (!storage || busy || (s.status !== 'paused' && s.status !== 'playing')) return;
+    if (!storage || (s.status !== 'paused' && s.status !== 'playing')) return;
+    if (busy) {
+      again = true; // a save asked for during another runs after it, so a pause's save is never lost
+      return;
+    }
     const link = pageHash(s);
     if (!('hash' in link)) return;
     busy = true;
@@ -169,12 +177,16 @@ export async function startSaved(store: AppStore, session: Session, copier: RunC
       const snapshot = copier ? await copier.snapshot() : null;
       const record: SavedSession = { version: 1, hash: link.hash, savedAt: Date.now(), history: saveHistory(store.getState().history), snapshot };
       await storeSession(record);
-      usePersistStore.setState({ savedAt: record.savedAt });
+      usePersistStore.setState({ savedAt: record.savedAt, savedStep: record.history.stepsSubmitted });
     } catch (error) {
       if (error instanceof DOMException || (error instanceof Error && error.name === 'QuotaExceededError')) fail(error);
       else usePersistStore.setState({ message: `Saved sessions: the session could not be saved (${error instanceof Error ? error.message : String(error)}).` });
     } finally {
       busy = false;
+    }
+    if (again) {
+      again = false;
+      await save();
     }
   };
 
@@ -213,7 +225,7 @@ async function restore(store: AppStore, copier: RunCopier | null, saved: SavedSe
   history.append({ train: saved.history.train, validation: saved.history.validation, stepsPerSecond: 0, stepsSubmitted: saved.history.stepsSubmitted });
   const last = (values: number[]) => (values.length ? values[values.length - 1] : null);
   setNumbers({ step: history.stepsSubmitted, trainLoss: last(history.trainLoss.value), validationLoss: last(history.validationLoss.value), validationMetric: last(history.validationMetric.value), stepsPerSecond: 0 });
-  usePersistStore.setState({ savedAt: saved.savedAt });
+  usePersistStore.setState({ savedAt: saved.savedAt, savedStep: saved.history.stepsSubmitted });
 }
 
 /** "New session": deletes the saved session and opens the defaults (the address loses its link). */

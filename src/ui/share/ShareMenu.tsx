@@ -20,6 +20,7 @@ export function ShareMenu() {
   const [weighted, setWeighted] = useState<string | null>(null);
   const session = useSession();
   const savedAt = usePersistStore((s) => s.savedAt);
+  const savedStep = usePersistStore((s) => s.savedStep);
   const config = useStore((s) => s.config);
   const backendChoice = useStore((s) => s.backendChoice);
   const field = useRef<HTMLInputElement>(null);
@@ -49,7 +50,7 @@ export function ShareMenu() {
 
   return (
     <div className="share-menu">
-      <button type="button" className="share-button" aria-expanded={open} aria-haspopup="dialog" onClick={() => { setOpen(!open); setSaid(''); setWeighted(null); }} title="A link that opens this run: same task, settings and seed; and the session this browser keeps" data-testid="share" data-saved-at={savedAt ?? ''}>
+      <button type="button" className="share-button" aria-expanded={open} aria-haspopup="dialog" onClick={() => { setOpen(!open); setSaid(''); setWeighted(null); }} title="A link that opens this run: same task, settings and seed; and the session this browser keeps" data-testid="share" data-saved-at={savedAt ?? ''} data-saved-step={savedStep ?? ''}>
         Share
       </button>
       {open && (

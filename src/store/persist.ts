@@ -20,6 +20,8 @@ import type { AppStore } from './store.ts';
 
 /** Milliseconds between saves while training. */
 export const SAVE_MS = 10_000;
+/** Milliseconds after a pause before its save. */
+export const PAUSE_SAVE_MS = 1_000;
 
 const DB_NAME = 'rnn-playground';
 const DB_STORE = 'sessions';
@@ -194,8 +196,13 @@ export async function startSaved(store: AppStore, session: Session, copier: RunC
   const timer = setInterval(() => {
     if (store.getState().status === 'playing') void save();
   }, SAVE_MS);
+  // A pause saves a moment later, so the copy (a GPU readback) does not delay a step or reset pressed right after it.
+  let pauseTimer: ReturnType<typeof setTimeout> | undefined;
   const stopStore = store.subscribe((s, prev) => {
-    if (s.status === 'paused' && prev.status !== 'paused') void save();
+    if (s.status === 'paused' && prev.status !== 'paused') {
+      clearTimeout(pauseTimer);
+      pauseTimer = setTimeout(() => void save(), PAUSE_SAVE_MS);
+    }
   });
   const onVisibility = () => {
     if (document.visibilityState === 'hidden') void save();
@@ -203,6 +210,7 @@ export async function startSaved(store: AppStore, session: Session, copier: RunC
   document.addEventListener('visibilitychange', onVisibility);
   return () => {
     clearInterval(timer);
+    clearTimeout(pauseTimer);
     stopStore();
     document.removeEventListener('visibilitychange', onVisibility);
   };

@@ -71,7 +71,10 @@ describe('saved sessions in the built app', () => {
     await page.getByTestId('task-picker').selectOption('copy');
     await expect.poll(() => new URL(page.url()).hash).toContain('t=copy');
     await ready(page);
-    await trains(page); // the pause saves
+    await trains(page); // the pause saves, a moment later
+    await page.locator('[data-testid="play"][aria-label="Play"]').waitFor();
+    const paused = String(await step(page));
+    await expect.poll(() => page.getByTestId('share').getAttribute('data-saved-step'), { timeout: 10_000 }).toBe(paused);
 
     await page.goto(server.url);
     await ready(page);

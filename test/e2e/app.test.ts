@@ -59,7 +59,7 @@ describe('built app served from a sub-path', () => {
     try {
       const { page, errors } = await open(browser, server.url);
       expect(await page.title()).toBe('RNN Playground');
-      await expect.poll(() => page.getByTestId('backend').getAttribute('data-state')).toBe('webgpu');
+      await expect.poll(() => page.getByTestId('backend').getAttribute('data-state'), { timeout: 30_000 }).toBe('webgpu');
       expect(await page.getByTestId('backend').textContent()).toMatch(/^WebGPU · .*swiftshader/);
 
       // Every control has a label and a tooltip (a title, or a description it names).
@@ -82,14 +82,14 @@ describe('built app served from a sub-path', () => {
       // One step for the first loss, then play: the counter advances and the loss falls.
       await page.getByTestId('step-button').click();
       await stepAtLeast(page, 1);
-      await expect.poll(() => page.getByTestId('train-loss').textContent()).not.toBe('—');
+      await expect.poll(() => page.getByTestId('train-loss').textContent(), { timeout: 30_000 }).not.toBe('—');
       const firstLoss = await stat(page, 'train-loss');
       await page.getByTestId('play').click();
       await stepAtLeast(page, 60);
       // Space pauses (focus on the page, not on a button).
       await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       await page.keyboard.press(' ');
-      await expect.poll(() => page.getByTestId('play').getAttribute('aria-label')).toBe('Play');
+      await expect.poll(() => page.getByTestId('play').getAttribute('aria-label'), { timeout: 30_000 }).toBe('Play');
       await page.waitForTimeout(400);
       const paused = await stat(page, 'step');
       expect(await stat(page, 'train-loss')).toBeLessThan(firstLoss / 2);
@@ -99,14 +99,14 @@ describe('built app served from a sub-path', () => {
 
       // `n` takes one step, `r` goes back to step 0.
       await page.keyboard.press('n');
-      await expect.poll(() => stat(page, 'step')).toBe(paused + 1);
+      await expect.poll(() => stat(page, 'step'), { timeout: 30_000 }).toBe(paused + 1);
       await page.keyboard.press('r');
-      await expect.poll(() => stat(page, 'step')).toBe(0);
+      await expect.poll(() => stat(page, 'step'), { timeout: 30_000 }).toBe(0);
 
       // The hidden size needs a new run: it says so until reset builds it.
       await page.locator('#hidden').focus();
       await page.keyboard.press('ArrowRight');
-      await expect.poll(() => page.getByTestId('needs-reset').count()).toBe(1);
+      await expect.poll(() => page.getByTestId('needs-reset').count(), { timeout: 30_000 }).toBe(1);
       // Meanwhile the learning rate still applies live (the run is sent its live settings only) and waits for nothing.
       await page.locator('#lr').focus();
       await page.keyboard.press('ArrowLeft');
@@ -115,10 +115,10 @@ describe('built app served from a sub-path', () => {
       expect(await page.getByTestId('error').count()).toBe(0);
       await page.getByTestId('reset').click();
       await ready(page);
-      await expect.poll(() => page.getByTestId('needs-reset').count()).toBe(0);
+      await expect.poll(() => page.getByTestId('needs-reset').count(), { timeout: 30_000 }).toBe(0);
       expect(await page.getByTestId('model-summary').textContent()).toContain('1 × 1 × 17');
       // The earlier run's curve stays on the chart, named by what differed.
-      await expect.poll(() => page.locator('.charts').textContent()).toMatch(/hiddenSize: 16 → 17/);
+      await expect.poll(() => page.locator('.charts').textContent(), { timeout: 30_000 }).toMatch(/hiddenSize: 16 → 17/);
 
       // The character model: a few steps, and text sampled from its weights appears.
       await pickTask(page, 'char-model');
@@ -129,7 +129,7 @@ describe('built app served from a sub-path', () => {
 
       // The backend switch rebuilds the run on the CPU.
       await page.locator('#backend-choice').selectOption('cpu');
-      await expect.poll(() => page.getByTestId('backend').getAttribute('data-state')).toBe('cpu');
+      await expect.poll(() => page.getByTestId('backend').getAttribute('data-state'), { timeout: 30_000 }).toBe('cpu');
       await ready(page);
       expect(await stat(page, 'step')).toBe(0);
 
@@ -146,20 +146,20 @@ describe('built app served from a sub-path', () => {
       expect(await page.getByTestId('backend').getAttribute('data-state')).toBe('cpu');
       expect(await page.getByTestId('backend').getAttribute('title')).toMatch(/^WebGPU is not used: \S.+/);
       await page.getByTestId('step-button').click();
-      await expect.poll(() => page.getByTestId('train-loss').textContent()).not.toBe('—');
+      await expect.poll(() => page.getByTestId('train-loss').textContent(), { timeout: 30_000 }).not.toBe('—');
       const firstLoss = await stat(page, 'train-loss');
       await page.getByTestId('play').click();
       await stepAtLeast(page, 60);
       await page.getByTestId('play').click();
-      await expect.poll(() => page.getByTestId('play').getAttribute('aria-label')).toBe('Play');
+      await expect.poll(() => page.getByTestId('play').getAttribute('aria-label'), { timeout: 30_000 }).toBe('Play');
       expect(await stat(page, 'train-loss')).toBeLessThan(firstLoss / 2);
 
       // A bad setting gets a message naming the problem, and fixing it recovers.
       await pickTask(page, 'char-model');
       await page.locator('#task-source').selectOption('pasted');
-      await expect.poll(() => page.getByTestId('needs-reset').count()).toBeGreaterThan(0);
+      await expect.poll(() => page.getByTestId('needs-reset').count(), { timeout: 30_000 }).toBeGreaterThan(0);
       await page.getByTestId('reset').click();
-      await expect.poll(() => page.getByTestId('error').textContent()).toMatch(/Paste some text to train on first/);
+      await expect.poll(() => page.getByTestId('error').textContent(), { timeout: 30_000 }).toMatch(/Paste some text to train on first/);
       await page.locator('#task-text').fill('the cat sat on the mat. '.repeat(20));
       await page.getByTestId('reset').click();
       await ready(page);

@@ -13,6 +13,7 @@ import { create } from 'zustand';
 import { decodeHash, encodeHash } from '../share/hash.ts';
 import { readWeights, weightsOf } from '../share/weightsLink.ts';
 import { defaultState, rowProblem, SCHEMA, TASK_ROW, VERSION_ROW, type EmbedPanel, type RowValue, type ShareState, type ViewName } from '../share/schema.ts';
+import { useNetworkStore, type NetworkTab } from './networkStore.ts';
 import type { Session } from './session.ts';
 import type { AppStore, Store } from './store.ts';
 
@@ -72,11 +73,29 @@ export function pageHash(s: Pick<Store, 'config' | 'backendChoice'>): { hash: st
   }
 }
 
-/** Puts a decoded link's state into the stores (the run is not rebuilt here). */
+/** The views the network panel's tabs stand for. */
+const VIEW_TABS: readonly ViewName[] = ['network', 'gradients', 'heatmaps'];
+
+/** The network panel's tab a link's views open: gradients over time, the gate heatmaps, or the graph; null leaves the panel as it is. */
+export function tabForViews(views: Record<ViewName, boolean>): NetworkTab | null {
+  if (views.gradients) return 'gradients';
+  if (views.heatmaps) return 'gates';
+  if (views.network) return 'graph';
+  return null;
+}
+
+/** The link's views with the network panel's open tab written in (the other views as they were). */
+export function viewsWithTab(views: Record<ViewName, boolean>, open: boolean, tab: NetworkTab): Record<ViewName, boolean> {
+  return { ...views, network: open && tab === 'graph', gradients: open && tab === 'gradients', heatmaps: open && tab === 'gates' };
+}
+
+/** Puts a decoded link's state into the stores (the run is not rebuilt here); its views open the network panel's tab. */
 export function applyLink(store: AppStore, hash: string): ShareState {
   const { state, notices } = decodeHash(hash);
   store.setState({ config: state.config, backendChoice: state.backend });
   useLinkStore.setState({ views: state.views, embed: state.embed, notices, weights: weightsOf(hash) });
+  const tab = tabForViews(state.views);
+  if (tab) useNetworkStore.setState({ open: true, tab });
   return state;
 }
 
@@ -136,6 +155,13 @@ export function syncLink(store: AppStore, session: Session): () => void {
   const stopLink = useLinkStore.subscribe((s, prev) => {
     if (s.views !== prev.views || s.embed !== prev.embed) write();
   });
+  // The panel's tab is a view the link carries: choosing another rewrites the hash.
+  const stopNetwork = useNetworkStore.subscribe((n, prev) => {
+    if (n.open === prev.open && n.tab === prev.tab) return;
+    const { views } = useLinkStore.getState();
+    const next = viewsWithTab(views, n.open, n.tab);
+    if (VIEW_TABS.some((v) => next[v] !== views[v])) useLinkStore.setState({ views: next });
+  });
   const listener = () => void onHashChange();
   addEventListener('hashchange', listener);
   // A page opened without a link keeps its plain address until a setting changes.
@@ -143,6 +169,7 @@ export function syncLink(store: AppStore, session: Session): () => void {
   return () => {
     stopStore();
     stopLink();
+    stopNetwork();
     removeEventListener('hashchange', listener);
   };
 }

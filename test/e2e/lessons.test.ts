@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { contrastHash, LESSONS, lessonHash } from '../../src/share/lessons.ts';
+import { contrastHash, contrastState, LESSONS, lessonHash, lessonState } from '../../src/share/lessons.ts';
+import { tabForViews } from '../../src/store/share.ts';
 import { baseArgs, requireChromium } from '../chromium.ts';
 import { root } from './build.ts';
 import { serveDir, type StaticServer } from './serve.ts';
@@ -64,8 +65,8 @@ describe('lessons in the built app', () => {
   });
 
   for (const lesson of LESSONS) {
-    const links = [{ name: 'lesson', hash: lessonHash(lesson) }, ...(lesson.contrast ? [{ name: 'contrast', hash: contrastHash(lesson) }] : [])];
-    for (const { name, hash } of links) {
+    const links = [{ name: 'lesson', hash: lessonHash(lesson), tab: tabForViews(lessonState(lesson).views) }, ...(lesson.contrast ? [{ name: 'contrast', hash: contrastHash(lesson), tab: tabForViews(contrastState(lesson).views) }] : [])];
+    for (const { name, hash, tab } of links) {
       test(`${lesson.id} (${name}): opens with no notice on ${lesson.override.config.task.id} and trains`, async () => {
         const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
         const errors: string[] = [];
@@ -76,6 +77,8 @@ describe('lessons in the built app', () => {
         expect(await page.getByTestId('error').count()).toBe(0);
         expect(await page.getByTestId('task-picker').inputValue()).toBe(lesson.override.config.task.id);
         expect(new URL(page.url()).hash).toBe(`#${hash}`);
+        // The views the lesson names are open: its network-panel tab is the selected one.
+        if (tab) expect(await page.getByTestId(`nv-tab-${tab}`).getAttribute('aria-selected')).toBe('true');
         expect(Number.isFinite(await twoSteps(page))).toBe(true);
         expect(errors).toEqual([]);
         await page.close();

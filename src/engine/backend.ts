@@ -75,22 +75,11 @@ export function checkOptimizerSnapshot(s: OptimizerSnapshot, kind: OptimizerKind
   if (s.m.length !== P || s.v.length !== P) throw new Error(`optimizer state has ${s.m.length}/${s.v.length} values per moment, the model ${P}`);
 }
 
-/** A compute backend that trains one model on batches of one shape. */
-export interface TrainingBackend {
+/** What every backend has, whatever the model: its name, metrics, parameters, optimizer state and its end. */
+export interface BackendCore {
   readonly kind: 'cpu' | 'webgpu';
   /** What the user sees, e.g. the adapter's name. */
   readonly name: string;
-  /** Loss and gradients at the current parameters, without updating them. */
-  evaluate(batch: Batch): Promise<GradEvaluation>;
-  /** The head's outputs at the current parameters: forward only, no dropout, from the zero state (validation, sampling). */
-  predict(batch: Batch): Promise<Tensor>;
-  /**
-   * Runs forward and backward on a batch at the current parameters (no update) and returns
-   * example b's record per (layer, direction). Only steps that ask pay for it.
-   */
-  recordExample(batch: Batch, b: number): Promise<ExampleTrace[]>;
-  /** One training step (forward, backward, optimizer). Does not wait for a GPU to finish. */
-  trainStep(batch: Batch): void;
   /** The newest metrics available now; never waits (on a GPU they may lag a step or two). */
   latestMetrics(): StepMetrics | null;
   /** Waits for every submitted step and returns the last step's metrics. */
@@ -107,6 +96,23 @@ export interface TrainingBackend {
   getOptimizerState(): Promise<OptimizerSnapshot>;
   /** Replaces the optimizer's moments and step count (the kind and size must match). */
   setOptimizerState(state: OptimizerSnapshot): void;
+  /** Frees what the backend holds. */
+  dispose(): void;
+}
+
+/** A compute backend that trains one model on batches of one shape. */
+export interface TrainingBackend extends BackendCore {
+  /** Loss and gradients at the current parameters, without updating them. */
+  evaluate(batch: Batch): Promise<GradEvaluation>;
+  /** The head's outputs at the current parameters: forward only, no dropout, from the zero state (validation, sampling). */
+  predict(batch: Batch): Promise<Tensor>;
+  /**
+   * Runs forward and backward on a batch at the current parameters (no update) and returns
+   * example b's record per (layer, direction). Only steps that ask pay for it.
+   */
+  recordExample(batch: Batch, b: number): Promise<ExampleTrace[]>;
+  /** One training step (forward, backward, optimizer). Does not wait for a GPU to finish. */
+  trainStep(batch: Batch): void;
   /** Truncated BPTT window k (the sequence length or more: full BPTT). */
   setWindow(k: number): void;
   /**
@@ -121,8 +127,6 @@ export interface TrainingBackend {
    * call draws its mask with seed (seed + n) mod 2³², the same on every backend.
    */
   setDropout(p: number, seed: number): void;
-  /** Frees what the backend holds. */
-  dispose(): void;
 }
 
 /** An encoder-decoder's loss, logits, realized inputs, gradients and step norms at the current parameters. */
@@ -134,32 +138,11 @@ export type Seq2SeqEvaluation = Seq2SeqGrads;
  * (truncated BPTT, stateful runs, dropout, per-example records), plus the decoder's teacher forcing.
  * Step metrics' dhNorm lists the encoder's layers, then the decoder's.
  */
-export interface Seq2SeqBackend {
-  readonly kind: 'cpu' | 'webgpu';
-  /** What the user sees, e.g. the adapter's name. */
-  readonly name: string;
+export interface Seq2SeqBackend extends BackendCore {
   /** Loss, logits, realized inputs and gradients at the current parameters, without updating them. */
   evaluate(batch: Seq2SeqBatch, tf: TeacherForcing): Promise<Seq2SeqEvaluation>;
   /** Greedy free-running decoding (r = 0): logits (B, U, V), realized inputs and predictions, and the loss. */
   predict(batch: Seq2SeqBatch): Promise<Seq2SeqForward>;
   /** One training step (forward, backward, optimizer) with this teacher forcing. Does not wait for a GPU. */
   trainStep(batch: Seq2SeqBatch, tf: TeacherForcing): void;
-  /** The newest metrics available now; never waits. */
-  latestMetrics(): StepMetrics | null;
-  /** Waits for every submitted step and returns the last step's metrics. */
-  flush(): Promise<StepMetrics | null>;
-  /** A float64 copy of the parameters. */
-  getParams(): Promise<TensorMap>;
-  /** Replaces the parameters (and keeps the optimizer state). */
-  setParams(params: TensorMap): void;
-  /** Changes the optimizer's hyperparameters (the kind must stay the same). */
-  setOptimizer(config: OptimizerConfig): void;
-  /** Resets the optimizer's moments and step count. */
-  resetOptimizer(): void;
-  /** A copy of the optimizer's moments and step count. */
-  getOptimizerState(): Promise<OptimizerSnapshot>;
-  /** Replaces the optimizer's moments and step count (the kind and size must match). */
-  setOptimizerState(state: OptimizerSnapshot): void;
-  /** Frees what the backend holds. */
-  dispose(): void;
 }

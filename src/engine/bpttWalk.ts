@@ -19,6 +19,10 @@
  * when p > 0 and p % k == 0, as network.ts does; the step processed just before such a p in
  * the backward pass (p - 1) then receives no fromNext, and its `cut` flag is set.
  *
+ * A decoder's walk starts from its encoder's final state (`initial`); an encoder's walk is headless,
+ * seeded at its last processed step with the decoder's dL/d(that state) (`finalStateGrad`); every walk
+ * reports what flows past its first processed step (`initialStateGrad`). seq2seqWalk.ts joins the two.
+ *
  * Memory: every per-step vector is stored ((T, H) or (T, G·H) per direction). The weight
  * contributions are rank one, ΔW = δ xᵀ, so each is kept as its Frobenius norm ‖δ‖‖x‖, and the
  * running totals as their norms; the full (G·H, In) and (G·H, H) matrices (the step's
@@ -30,7 +34,7 @@ import { cellBackward, cellSpec } from './cells.ts';
 import { addMatTVec, addOuter, affine } from './linalg.ts';
 import { lossWithGradient } from './loss.ts';
 import { directions, gateCount, gateNames, layerSuffix, peepholeGates, type CellType, type ModelConfig, type OutputMode } from './model.ts';
-import { forward } from './network.ts';
+import { forward, type RecurrentState } from './network.ts';
 import { norm, type TensorMap } from './tensor.ts';
 
 /** Options of {@link bpttWalk}. */
@@ -44,6 +48,12 @@ export interface WalkOptions {
    * gradients are then dℓ_n/d·. Default: the example's loss, the mean over its outputs.
    */
   onlyOutput?: number;
+  /** The state each (layer, direction) starts from, one H-vector per direction (default zero): a decoder's hand-over. */
+  initial?: RecurrentState;
+  /** dL/d(final state) from outside (an encoder's, from its decoder): it arrives as fromNext at each direction's last processed step. */
+  finalStateGrad?: RecurrentState;
+  /** No head and no loss (an encoder): the gradient comes from `finalStateGrad` alone, and the walk's loss is 0. */
+  headless?: boolean;
 }
 
 /** The full weight matrices kept at one step. */
@@ -118,6 +128,10 @@ export interface BpttWalk {
   loss: number;
   /** One per (layer, direction), at index layer * D + dir. */
   dirs: WalkDirection[];
+  /** The state the first processed step started from, when the walk was given one (`initial`); otherwise zero. */
+  initial?: RecurrentState;
+  /** dL/d(the state each direction started from): what backward carries past its first processed step (absent with output feedback). */
+  initialStateGrad?: RecurrentState;
 }
 
 /** Time t of processing index p (the reverse direction runs backwards in time). */
@@ -150,7 +164,21 @@ function checkWalk(config: ModelConfig, batch: Batch, opts: WalkOptions): number
   const N = batch.outputMode === 'last' ? 1 : T;
   const n = opts.onlyOutput;
   if (n !== undefined && !(Number.isInteger(n) && n >= 0 && n < N)) throw new RangeError(`onlyOutput: row ${n} is not an output row in 0..${N - 1}`);
+  if (opts.headless && n !== undefined) throw new Error('onlyOutput: a headless walk has no outputs');
+  for (const name of ['initial', 'finalStateGrad'] as const) {
+    const state = opts[name];
+    if (state) checkWalkState(config, state, name);
+  }
   return k;
+}
+
+/** Checks a state option: one H-vector per (layer, direction) for h, and for c exactly when the cell is an LSTM. */
+function checkWalkState(config: ModelConfig, state: RecurrentState, name: string): void {
+  const n = config.numLayers * directions(config);
+  const ok = (arrs: Float64Array[] | null) => arrs !== null && arrs.length === n && arrs.every((a) => a.length === config.hiddenSize);
+  if (!ok(state.h) || (config.cell === 'lstm' ? !ok(state.c) : state.c !== null)) {
+    throw new RangeError(`${name}: needs ${n} arrays of H = ${config.hiddenSize} for h${config.cell === 'lstm' ? ' and for c' : ' and no c'}`);
+  }
 }
 
 /** Walks one example (B = 1) forward and back through time and records every step. */
@@ -167,9 +195,9 @@ export function bpttWalk(config: ModelConfig, params: TensorMap, batch: Batch, o
   const spec = cellSpec(config);
   const fullAt = new Set(opts.fullMatricesAt ?? []);
 
-  const fwd = forward(config, params, batch);
-  const N = batch.outputMode === 'last' ? 1 : T;
-  const { dy } = lossWithGradient(batch.loss, fwd.outputs.data, batch.targets.data, N, O);
+  const fwd = forward(config, params, batch, { initialState: opts.initial, headless: opts.headless });
+  const N = opts.headless ? 0 : batch.outputMode === 'last' ? 1 : T;
+  const { dy } = opts.headless ? { dy: new Float64Array(0) } : lossWithGradient(batch.loss, fwd.outputs.data, batch.targets.data, N, O);
   if (opts.onlyOutput !== undefined) {
     // dℓ_n/dy: the mean's gradient is dℓ_n/dy / N on row n, so scale that row by N and drop the others.
     const n = opts.onlyOutput;
@@ -192,7 +220,7 @@ export function bpttWalk(config: ModelConfig, params: TensorMap, batch: Batch, o
   };
 
   // The head: dL/d(top output) = W_headᵀ dy at the steps it reads.
-  const Whead = data(params, 'head.weight');
+  const Whead = N > 0 ? data(params, 'head.weight') : new Float64Array(0);
   let dOut = new Float64Array(T * DH);
   for (let n = 0; n < N; n++) addMatTVec(row(dOut, batch.outputMode === 'last' ? T - 1 : n, DH), Whead, row(dy, n, O), O, DH);
 
@@ -201,6 +229,8 @@ export function bpttWalk(config: ModelConfig, params: TensorMap, batch: Batch, o
   const dhPrevDirect = new Float64Array(H);
   const dcPrev = new Float64Array(H);
   const hp = new Float64Array(GH);
+  const { initial, finalStateGrad: seed } = opts;
+  const initialStateGrad: RecurrentState = { h: [], c: lstm ? [] : null };
   for (let l = config.numLayers - 1; l >= 0; l--) {
     const inSize = l === 0 ? config.inputSize : DH;
     const input = layerInput(l);
@@ -215,8 +245,11 @@ export function bpttWalk(config: ModelConfig, params: TensorMap, batch: Batch, o
       for (const gate of peepGates) peep!.set(data(params, `rnn.weight_peephole_${gate}_${s}`), 'ifo'.indexOf(gate) * H);
       const tr = fwd.traces[l * D + d];
       const w = emptyDirection(l, d, inSize, T, H, GH, lstm, tr.gates, tr.h, tr.c, peep !== null);
-      const dhNext = new Float64Array(H);
-      const dcNext = new Float64Array(H);
+      // What arrives at the last processed step from outside (a decoder's gradient for its encoder), else nothing.
+      const dhNext = seed ? seed.h[l * D + d].slice() : new Float64Array(H);
+      const dcNext = seed && lstm ? seed.c![l * D + d].slice() : new Float64Array(H);
+      const h0 = initial ? initial.h[l * D + d] : zeroH;
+      const c0 = initial && lstm ? initial.c![l * D + d] : zeroH;
       for (let p = T - 1; p >= 0; p--) {
         const t = timeAt(d, p, T);
         w.backwardOrder[T - 1 - p] = t;
@@ -228,8 +261,8 @@ export function bpttWalk(config: ModelConfig, params: TensorMap, batch: Batch, o
         const dh = row(w.dh, t, H);
         for (let j = 0; j < H; j++) dh[j] = fromOutput[j] + dhNext[j];
         if (lstm) row(w.dcFromNext!, t, H).set(dcNext);
-        const hPrev = p === 0 ? zeroH : row(tr.h, timeAt(d, p - 1, T), H);
-        const cPrev = lstm ? (p === 0 ? zeroH : row(tr.c!, timeAt(d, p - 1, T), H)) : null;
+        const hPrev = p === 0 ? h0 : row(tr.h, timeAt(d, p - 1, T), H);
+        const cPrev = lstm ? (p === 0 ? c0 : row(tr.c!, timeAt(d, p - 1, T), H)) : null;
         affine(hp, Whh, hPrev, bhh, GH, H); // W_hh h_{t-1} + b_hh, which the GRU's backward reads
         const dxp = row(w.gateGrads, t, GH);
         const dhp = row(w.recurrentGateGrads, t, GH);
@@ -259,12 +292,15 @@ export function bpttWalk(config: ModelConfig, params: TensorMap, batch: Batch, o
         if (!cutHere) addMatTVec(dhNext, Whh, dhp, GH, H);
         if (lstm) dcNext.set(cutHere ? zeroH : dcPrev);
       }
+      // Past step 0 (never cut): the gradient of the state this direction started from.
+      initialStateGrad.h[l * D + d] = dhNext;
+      if (lstm) initialStateGrad.c![l * D + d] = dcNext;
       dirs.push(w);
     }
     dOut = dIn;
   }
   dirs.sort((a, b) => a.layer * D + a.dir - (b.layer * D + b.dir));
-  return { cell: config.cell, gateNames: gateNames(config), hiddenSize: H, numLayers: config.numLayers, D, T, outputMode: batch.outputMode, window: k, loss: fwd.loss, dirs };
+  return { cell: config.cell, gateNames: gateNames(config), hiddenSize: H, numLayers: config.numLayers, D, T, outputMode: batch.outputMode, window: k, loss: fwd.loss, dirs, initial, initialStateGrad };
 }
 
 /** A direction's record with its forward values in place and everything backward writes zeroed. */

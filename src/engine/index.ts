@@ -13,5 +13,6 @@ export * from './cpuBackend.ts';
 export * from './dropout.ts';
 export * from './bpttWalk.ts';
 export * from './seq2seq.ts';
+export * from './seq2seqWalk.ts';
 export * from './seq2seqCpuBackend.ts';
 export * from './safetensors.ts';

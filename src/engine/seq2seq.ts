@@ -279,14 +279,14 @@ function argmaxOf(z: Float64Array): number {
 }
 
 /** A stack's tensors under network.ts's names (`rnn.*`), sharing the data. */
-function stackParams(params: TensorMap, prefix: 'encoder' | 'decoder'): TensorMap {
+export function stackParams(params: TensorMap, prefix: 'encoder' | 'decoder'): TensorMap {
   const out: TensorMap = new Map();
   for (const [name, t] of params) if (name.startsWith(`${prefix}.`)) out.set(`rnn.${name.slice(prefix.length + 1)}`, t);
   return out;
 }
 
 /** Tokens as one-hot inputs (B, T, V) in a network.ts batch (the loss fields are unused: headless). */
-function oneHotBatch(tokens: TokenTensor, V: number) {
+export function oneHotBatch(tokens: TokenTensor, V: number) {
   const [B, T] = tokens.shape;
   const data = new Float64Array(B * T * V);
   for (let n = 0; n < B * T; n++) data[n * V + tokens.data[n]] = 1;

@@ -23,6 +23,10 @@
  * seeded at its last processed step with the decoder's dL/d(that state) (`finalStateGrad`); every walk
  * reports what flows past its first processed step (`initialStateGrad`). seq2seqWalk.ts joins the two.
  *
+ * Jordan output feedback (y_{t-1} fed back into h_t through W_hy) is walked by jordanWalk.ts with
+ * jordan.ts's own backward step: dL/dh_t gains a third part, `feedback.fromFeedback`, and the
+ * record gains the feedback weights' ΔW_hy.
+ *
  * Memory: every per-step vector is stored ((T, H) or (T, G·H) per direction). The weight
  * contributions are rank one, ΔW = δ xᵀ, so each is kept as its Frobenius norm ‖δ‖‖x‖, and the
  * running totals as their norms; the full (G·H, In) and (G·H, H) matrices (the step's
@@ -34,6 +38,7 @@ import { cellBackward, cellSpec } from './cells.ts';
 import { addMatTVec, addOuter, affine } from './linalg.ts';
 import { lossWithGradient } from './loss.ts';
 import { directions, gateCount, gateNames, layerSuffix, peepholeGates, type CellType, type ModelConfig, type OutputMode } from './model.ts';
+import { jordanWalk } from './jordanWalk.ts';
 import { forward, type RecurrentState } from './network.ts';
 import { norm, type TensorMap } from './tensor.ts';
 
@@ -68,6 +73,37 @@ export interface WalkMatrices {
   totalWih: Float64Array;
   /** (G·H, H) dL/dW_hh summed so far. */
   totalWhh: Float64Array;
+  /** (H, O) with output feedback: this step's contribution δ_t fb_{t-1}ᵀ to dL/dW_hy. */
+  dWhy?: Float64Array;
+  /** (H, O) with output feedback: dL/dW_hy summed so far. */
+  totalWhy?: Float64Array;
+}
+
+/**
+ * What Jordan output feedback (lectures 000 and 001: y_{t-1} fed back into h_t through W_hy) adds
+ * to a direction's record. dL/dh_t = fromOutput + fromNext + fromFeedback.
+ */
+export interface WalkFeedback {
+  /** The target y*_{t-1} is fed instead of y_{t-1}: no gradient flows back along the feedback. */
+  teacherForcing: boolean;
+  /** The layer has W_hh and b_hh (false: the pure Jordan network, whose W_hh fields are empty). */
+  recurrent: boolean;
+  /** Size O of y_t. */
+  outSize: number;
+  /** (T, O) fb_{t-1}, what step t reads through W_hy: y_{t-1} (mse), softmax(y_{t-1}) (classes) or the target when forced; zero at t = 0. */
+  fed: Float64Array;
+  /** (T, O) dL/dfb_t = W_hyᵀ δ_{t+1}: the gradient at the value step t hands to step t+1. */
+  dFed: Float64Array;
+  /** (T, O) what reaches y_t back along the feedback edge y_t → h_{t+1}: J_fb(y_t)ᵀ dFed_t. */
+  dyFeedback: Float64Array;
+  /** (T, H) dL/dh_t arriving through y_t fed into step t+1: W_headᵀ dyFeedback_t; zero at the last step, when cut, when forced. */
+  fromFeedback: Float64Array;
+  /** (T) norm of this step's contribution δ_t fb_{t-1}ᵀ to dL/dW_hy. */
+  contribution: Float64Array;
+  /** (T) norm of dL/dW_hy summed so far. */
+  total: Float64Array;
+  /** (H, O) the final dL/dW_hy. */
+  grad: Float64Array;
 }
 
 /** One (layer, direction)'s walk; every per-step array is indexed by time t = 0..T-1. */
@@ -89,7 +125,7 @@ export interface WalkDirection {
   fromOutput: Float64Array;
   /** (T, H) dL/dh_t arriving from the step processed after t (t+1 forward, t-1 reverse); zero when cut. */
   fromNext: Float64Array;
-  /** (T, H) dL/dh_t = fromOutput + fromNext. */
+  /** (T, H) dL/dh_t = fromOutput + fromNext (+ feedback.fromFeedback with output feedback). */
   dh: Float64Array;
   /** (T, H) dL/dc_t arriving from the next step through the forget gate (LSTM only). */
   dcFromNext: Float64Array | null;
@@ -109,6 +145,8 @@ export interface WalkDirection {
   matrices: WalkMatrices[];
   /** The final totals: this direction's dL/dW_ih, dL/dW_hh, dL/db_ih, dL/db_hh (and peepholes p_i, p_f, p_o as 3H). */
   grads: { Wih: Float64Array; Whh: Float64Array; bih: Float64Array; bhh: Float64Array; peepholes: Float64Array | null };
+  /** Jordan output feedback's part of the record; null without it. */
+  feedback: WalkFeedback | null;
 }
 
 /** One example's BPTT walk through the whole network. */
@@ -153,7 +191,9 @@ function data(params: TensorMap, name: string): Float64Array {
 
 /** Checks what the walk supports and returns the window. */
 function checkWalk(config: ModelConfig, batch: Batch, opts: WalkOptions): number {
-  if (config.outputFeedback) throw new Error('the BPTT walk does not support Jordan output feedback (outputFeedback) yet');
+  if (config.outputFeedback && (opts.initial || opts.finalStateGrad || opts.headless)) {
+    throw new Error('output feedback (outputFeedback): the walk takes no initial state, final-state gradient or headless mode (its head feeds every step)');
+  }
   const { B, T } = batchDims(batch);
   if (B !== 1) throw new RangeError(`the BPTT walk takes one example (B = 1), got B = ${B}`);
   const k = opts.bpttWindow ?? T;
@@ -184,6 +224,7 @@ function checkWalkState(config: ModelConfig, state: RecurrentState, name: string
 /** Walks one example (B = 1) forward and back through time and records every step. */
 export function bpttWalk(config: ModelConfig, params: TensorMap, batch: Batch, opts: WalkOptions = {}): BpttWalk {
   const k = checkWalk(config, batch, opts);
+  if (config.outputFeedback) return jordanWalk(config, params, batch, opts, k);
   const { T } = batchDims(batch);
   const H = config.hiddenSize;
   const G = gateCount(config);
@@ -198,11 +239,7 @@ export function bpttWalk(config: ModelConfig, params: TensorMap, batch: Batch, o
   const fwd = forward(config, params, batch, { initialState: opts.initial, headless: opts.headless });
   const N = opts.headless ? 0 : batch.outputMode === 'last' ? 1 : T;
   const { dy } = opts.headless ? { dy: new Float64Array(0) } : lossWithGradient(batch.loss, fwd.outputs.data, batch.targets.data, N, O);
-  if (opts.onlyOutput !== undefined) {
-    // dℓ_n/dy: the mean's gradient is dℓ_n/dy / N on row n, so scale that row by N and drop the others.
-    const n = opts.onlyOutput;
-    for (let r = 0; r < N; r++) for (let o = 0; o < O; o++) dy[r * O + o] = r === n ? dy[r * O + o] * N : 0;
-  }
+  if (opts.onlyOutput !== undefined) keepOnlyOutput(dy, opts.onlyOutput, N, O);
 
   // Each layer's input x^l_t, (T, In): the embedding rows or features, then the layer below's [h fwd; h rev].
   const layerInput = (l: number): Float64Array => {
@@ -303,8 +340,13 @@ export function bpttWalk(config: ModelConfig, params: TensorMap, batch: Batch, o
   return { cell: config.cell, gateNames: gateNames(config), hiddenSize: H, numLayers: config.numLayers, D, T, outputMode: batch.outputMode, window: k, loss: fwd.loss, dirs, initial, initialStateGrad };
 }
 
+/** dℓ_n/dy in place: the mean's gradient is dℓ_n/dy / N on row n, so scale that row by N and drop the others. */
+export function keepOnlyOutput(dy: Float64Array, n: number, N: number, O: number): void {
+  for (let r = 0; r < N; r++) for (let o = 0; o < O; o++) dy[r * O + o] = r === n ? dy[r * O + o] * N : 0;
+}
+
 /** A direction's record with its forward values in place and everything backward writes zeroed. */
-function emptyDirection(layer: number, dir: number, inSize: number, T: number, H: number, GH: number, lstm: boolean, gates: Float64Array, h: Float64Array, c: Float64Array | null, peepholes: boolean): WalkDirection {
+export function emptyDirection(layer: number, dir: number, inSize: number, T: number, H: number, GH: number, lstm: boolean, gates: Float64Array, h: Float64Array, c: Float64Array | null, peepholes: boolean): WalkDirection {
   const perStep = () => ({ Wih: new Float64Array(T), Whh: new Float64Array(T), bih: new Float64Array(T), bhh: new Float64Array(T) });
   return {
     layer,
@@ -332,14 +374,15 @@ function emptyDirection(layer: number, dir: number, inSize: number, T: number, H
       bhh: new Float64Array(GH),
       peepholes: peepholes ? new Float64Array(3 * H) : null,
     },
+    feedback: null,
   };
 }
 
-/** Records step t's contribution norms (‖δ xᵀ‖ = ‖δ‖ ‖x‖), the running totals' norms, and the full matrices if asked. */
-function recordSums(w: WalkDirection, t: number, dxp: Float64Array, dhp: Float64Array, x: Float64Array, hPrev: Float64Array, full: boolean, GH: number, H: number, inSize: number): void {
+/** Records step t's contribution norms (‖δ xᵀ‖ = ‖δ‖ ‖x‖), the running totals' norms, and the full matrices if asked; dhp is null where there is no W_hh. */
+export function recordSums(w: WalkDirection, t: number, dxp: Float64Array, dhp: Float64Array | null, x: Float64Array, hPrev: Float64Array, full: boolean, GH: number, H: number, inSize: number): void {
   const { contribution: c, total, grads } = w;
   c.bih[t] = norm(dxp);
-  c.bhh[t] = norm(dhp);
+  c.bhh[t] = dhp ? norm(dhp) : 0;
   c.Wih[t] = c.bih[t] * norm(x);
   c.Whh[t] = c.bhh[t] * norm(hPrev);
   total.Wih[t] = norm(grads.Wih);
@@ -348,8 +391,8 @@ function recordSums(w: WalkDirection, t: number, dxp: Float64Array, dhp: Float64
   total.bhh[t] = norm(grads.bhh);
   if (!full) return;
   const dWih = new Float64Array(GH * inSize);
-  const dWhh = new Float64Array(GH * H);
+  const dWhh = new Float64Array(dhp ? GH * H : 0);
   addOuter(dWih, null, dxp, x, GH, inSize);
-  addOuter(dWhh, null, dhp, hPrev, GH, H);
+  if (dhp) addOuter(dWhh, null, dhp, hPrev, GH, H);
   w.matrices.push({ t, dWih, dWhh, totalWih: grads.Wih.slice(), totalWhh: grads.Whh.slice() });
 }

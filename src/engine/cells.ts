@@ -25,7 +25,7 @@
 import { gateNames, lstmOptions, type CellType, type ModelConfig } from './model.ts';
 
 /** An activation's output with its derivative written in terms of that output. */
-interface Activation {
+export interface Activation {
   output(x: number): number;
   /** d output / d x, given y = output(x). */
   der(y: number): number;

@@ -6,13 +6,15 @@
  * (‖dL/dh_t‖ of every step) is read from the RunHistory, never through this store.
  */
 import { create } from 'zustand';
-import type { WalkView } from '../train/walk.ts';
+import type { AnyWalkView } from '../train/walk.ts';
 
 /** A cell of the unrolled graph: step t (0-based), layer and direction (the graph's GraphNode). */
 export interface GraphNode {
   t: number;
   layer: number;
   dir: number;
+  /** Encoder-decoder runs: which network the cell is in. */
+  part?: 'encoder' | 'decoder';
 }
 
 /** The panel's tabs. */
@@ -35,8 +37,8 @@ export interface NetworkState {
   pinnedUnit: number | null;
   /** Graph node whose cell the inspector shows, or null. */
   selected: GraphNode | null;
-  /** The latest walk, or null before one arrives (or after a new run). */
-  walk: WalkView | null;
+  /** The latest walk (a recurrent network's or an encoder-decoder's), or null before one arrives (or after a new run). */
+  walk: AnyWalkView | null;
   /** Why the latest walk request failed, or null. */
   walkError: string | null;
   setOpen(open: boolean): void;
@@ -47,7 +49,7 @@ export interface NetworkState {
   setText(text: string): void;
   setPinnedUnit(unit: number | null): void;
   setSelected(node: GraphNode | null): void;
-  setWalk(walk: WalkView | null, error?: string | null): void;
+  setWalk(walk: AnyWalkView | null, error?: string | null): void;
 }
 
 /** Makes a network store (the page makes one; tests may make their own). */

@@ -6,7 +6,7 @@
  * series per (layer, direction) that charts read directly, like the RunHistory). A new run
  * clears both.
  */
-import type { WalkRequest, WalkView } from '../train/walk.ts';
+import type { AnyWalkView, WalkRequest } from '../train/walk.ts';
 import type { NetworkStore } from './networkStore.ts';
 import type { AppStore } from './store.ts';
 
@@ -78,7 +78,7 @@ export class WalkFeed {
   constructor(
     private readonly app: AppStore,
     private readonly net: NetworkStore,
-    private readonly fetchWalk: (request: WalkRequest) => Promise<WalkView>,
+    private readonly fetchWalk: (request: WalkRequest) => Promise<AnyWalkView>,
   ) {}
 
   /** Starts listening (and walks once now); `dispose` stops. Safe to call again after `dispose`. */

@@ -12,7 +12,7 @@ import type { InspectRequest, InspectView } from '../train/inspect.ts';
 import type { BackendChoice } from '../train/protocol.ts';
 import type { TrainerSnapshot } from '../train/snapshot.ts';
 import type { TrainerClient } from '../train/TrainerClient.ts';
-import type { WalkRequest, WalkView } from '../train/walk.ts';
+import type { AnyWalkView, WalkRequest } from '../train/walk.ts';
 import { pendingPaths, withLiveSettings } from './pending.ts';
 import type { AppStore } from './store.ts';
 
@@ -140,7 +140,7 @@ export class Session {
   }
 
   /** One example's BPTT walk at the current weights (the network panel asks on demand, never per step). */
-  walk(request: WalkRequest): Promise<WalkView> {
+  walk(request: WalkRequest): Promise<AnyWalkView> {
     return this.client.walk(request);
   }
 

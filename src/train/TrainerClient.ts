@@ -10,7 +10,7 @@ import type { InspectRequest, InspectView } from './inspect.ts';
 import type { BackendChoice, Command, Reply, Request, Results, RunInfo } from './protocol.ts';
 import type { TrainerSnapshot } from './snapshot.ts';
 import type { MetricsBatch, ValidationPoint } from './Trainer.ts';
-import type { WalkRequest, WalkView } from './walk.ts';
+import type { AnyWalkView, WalkRequest } from './walk.ts';
 
 /** The worker the client talks to (a real Worker, or a stand-in in tests). */
 export type WorkerLike = Pick<Worker, 'postMessage' | 'terminate'> & { onmessage: ((event: MessageEvent<Reply>) => void) | null };
@@ -99,7 +99,7 @@ export class TrainerClient {
   }
 
   /** One example's BPTT walk at the current weights with the run's window (computed on the CPU engine in the worker). */
-  walk(request: WalkRequest): Promise<WalkView> {
+  walk(request: WalkRequest): Promise<AnyWalkView> {
     return this.send({ type: 'walk', request });
   }
 

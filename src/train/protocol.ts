@@ -9,7 +9,7 @@ import type { TrainerConfig } from './config.ts';
 import type { InspectRequest, InspectView } from './inspect.ts';
 import type { TrainerSnapshot } from './snapshot.ts';
 import type { MetricInfo, MetricsBatch, ValidationPoint } from './Trainer.ts';
-import type { WalkRequest, WalkView } from './walk.ts';
+import type { AnyWalkView, WalkRequest } from './walk.ts';
 
 /** Which backend to train on: WebGPU when the browser has it (else the CPU), or the CPU. */
 export type BackendChoice = 'auto' | 'cpu';
@@ -42,7 +42,7 @@ export type Command =
   | { type: 'record'; index: number }
   /** What a task view shows (an example, sampled text, a sentence word by word) at the current weights, on the CPU engine. */
   | { type: 'inspect'; request: InspectRequest }
-  /** One example's BPTT walk (and σ_max of each W_hh) at the current weights with the run's window, on the CPU engine; not for seq2seq. */
+  /** One example's BPTT walk (and σ_max of each W_hh) at the current weights with the run's window, on the CPU engine (seq2seq: through encoder and decoder). */
   | { type: 'walk'; request: WalkRequest }
   /** A CPU-side copy of the run (weights, optimizer state, step index, config in force), for a saved session. */
   | { type: 'snapshot' }
@@ -80,7 +80,7 @@ export interface Results {
   evaluate: ValidationPoint;
   record: ExampleTrace[];
   inspect: InspectView;
-  walk: WalkView;
+  walk: AnyWalkView;
   snapshot: TrainerSnapshot;
   restore: null;
   debugLoseDevice: null;

@@ -5,16 +5,22 @@
  * engine from a float64 copy of the weights, so it is the same on either backend and while
  * a run trains. The example is validation example `index`, or, for the character model, a
  * typed text read symbol by symbol with the next symbol as each step's target.
+ *
+ * An encoder-decoder run gets the encoder-decoder's walk (src/engine/seq2seqWalk.ts): the
+ * decoder's inputs drawn with the coins the next training step would use (the schedule's
+ * ratio at this step, the run's seed), the example being b = 0 of a batch of one.
  */
 import type { Batch } from '../engine/batch.ts';
 import { bpttWalk, type BpttWalk } from '../engine/bpttWalk.ts';
-import { directions, gateCount, layerSuffix } from '../engine/model.ts';
+import { directions, gateCount, layerSuffix, type ModelConfig } from '../engine/model.ts';
+import { sliceSeq2SeqBatch, stackParams, type TeacherForcing } from '../engine/seq2seq.ts';
+import { seq2seqWalk, type Seq2SeqWalk } from '../engine/seq2seqWalk.ts';
 import { outputReach, type OutputReach } from '../engine/outputReach.ts';
 import { largestSingularValue } from '../engine/spectral.ts';
 import type { TensorMap } from '../engine/tensor.ts';
 import { argmax, codePoints, TaskError } from '../tasks/index.ts';
-import type { TrainerConfig } from './config.ts';
-import type { AnyRun, PreparedRun } from './Trainer.ts';
+import { TEACHER_FORCING, teacherForcingRatio, type TrainerConfig } from './config.ts';
+import type { AnyRun, PreparedRun, PreparedSeq2SeqRun } from './Trainer.ts';
 import { batchSize, sliceBatch } from './slices.ts';
 
 /** Which example to walk. */
@@ -26,6 +32,8 @@ export type WalkRequest =
 
 /** One example's walk with what the views label it by. */
 export interface WalkView {
+  /** A recurrent network's walk (may be left out: only the encoder-decoder's view must say what it is). */
+  kind?: 'recurrent';
   request: WalkRequest;
   /** Optimizer steps the weights had taken. */
   step: number;
@@ -37,6 +45,28 @@ export interface WalkView {
   /** ‖dℓ_t/dh_k‖ for each output t and step k, or null when it would cost too much (one walk per output row). */
   reach: OutputReach | null;
 }
+
+/** One example's walk through an encoder-decoder, with its symbols. */
+export interface Seq2SeqWalkView {
+  kind: 'seq2seq';
+  request: WalkRequest;
+  /** Optimizer steps the weights had taken. */
+  step: number;
+  walk: Seq2SeqWalk;
+  /** Per encoder step t: the source symbol read (padding `_` included). */
+  sourceLabels: string[];
+  /** Per decoder step u: the symbol read (`<s>`, then the target's or the decoder's own previous symbol). */
+  decoderLabels: string[];
+  /** Per decoder step u: the target symbol y*_u. */
+  targetLabels: string[];
+  /** Per decoder step u: the decoder's argmax ŷ_u. */
+  predictionLabels: string[];
+  /** σ_max of W_hh per layer: the encoder's layers, then the decoder's (the rows of the run's ‖dL/dh‖ history). */
+  sigmaMax: number[];
+}
+
+/** Either kind of run's walk. */
+export type AnyWalkView = WalkView | Seq2SeqWalkView;
 
 /** Longest typed text the walk reads, in symbols. */
 export const MAX_WALK_TEXT = 200;
@@ -79,8 +109,8 @@ function stepLabels(run: PreparedRun, example: Batch, T: number): string[] {
   return ids.map((id) => input.vocabulary[id]);
 }
 
-/** σ_max of every (layer, direction)'s W_hh, at layer · D + dir. */
-export function recurrentSigmaMax(run: PreparedRun, params: TensorMap): number[] {
+/** σ_max of every (layer, direction)'s W_hh (`rnn.weight_hh_*`), at layer · D + dir. */
+export function recurrentSigmaMax(run: { model: ModelConfig }, params: TensorMap): number[] {
   const { model } = run;
   const H = model.hiddenSize;
   const rows = gateCount(model) * H;
@@ -94,9 +124,12 @@ export function recurrentSigmaMax(run: PreparedRun, params: TensorMap): number[]
   return out;
 }
 
-/** Walks the requested example at `params` with the run's BPTT window; an encoder-decoder run is refused. */
-export function walkExample(run: AnyRun, settings: TrainerConfig, params: TensorMap, request: WalkRequest, step: number): WalkView {
-  if (run.kind !== 'recurrent') throw new TaskError(`The step-through of BPTT is not available for ${run.info.title} (an encoder-decoder) yet.`);
+/** Walks the requested example at `params` with the run's BPTT window (an encoder-decoder: through both networks). */
+export function walkExample(run: PreparedRun, settings: TrainerConfig, params: TensorMap, request: WalkRequest, step: number): WalkView;
+export function walkExample(run: PreparedSeq2SeqRun, settings: TrainerConfig, params: TensorMap, request: WalkRequest, step: number): Seq2SeqWalkView;
+export function walkExample(run: AnyRun, settings: TrainerConfig, params: TensorMap, request: WalkRequest, step: number): AnyWalkView;
+export function walkExample(run: AnyRun, settings: TrainerConfig, params: TensorMap, request: WalkRequest, step: number): AnyWalkView {
+  if (run.kind !== 'recurrent') return walkSeq2Seq(run, settings, params, request, step);
   let example: Batch;
   if (request.kind === 'example') {
     const N = batchSize(run.data.validation);
@@ -119,5 +152,39 @@ export function walkExample(run: AnyRun, settings: TrainerConfig, params: Tensor
   const rows = example.outputMode === 'last' ? 1 : T;
   // perStep counts both ΔW matrices (2 per weight); a walk costs about that per step.
   const reach = rows * T * perStep <= REACH_BUDGET ? outputReach(model, params, example, bpttWindow) : null;
-  return { request, step, walk, labels: stepLabels(run, example, T), sigmaMax: recurrentSigmaMax(run, params), reach };
+  return { kind: 'recurrent', request, step, walk, labels: stepLabels(run, example, T), sigmaMax: recurrentSigmaMax(run, params), reach };
+}
+
+/** The teacher forcing of training step `step`: the schedule's ratio then, and the coins the trainer draws for it. */
+export function teacherForcingAt(settings: TrainerConfig, step: number): TeacherForcing {
+  return { ratio: teacherForcingRatio(settings.training.teacherForcing ?? TEACHER_FORCING, step), seed: settings.seed >>> 0, step: step >>> 0 };
+}
+
+/** Validation example `index` of an encoder-decoder run, walked through encoder and decoder as the next training step would decode it. */
+function walkSeq2Seq(run: PreparedSeq2SeqRun, settings: TrainerConfig, params: TensorMap, request: WalkRequest, step: number): Seq2SeqWalkView {
+  if (request.kind !== 'example') throw new TaskError(`${run.info.title} walks its validation examples: choose one by index (typed text is for the character model)`);
+  const N = run.data.validation.targetLengths.length;
+  if (!(Number.isInteger(request.index) && request.index >= 0 && request.index < N)) throw new RangeError(`validation example ${request.index} is not in a set of ${N}`);
+  const example = sliceSeq2SeqBatch(run.data.validation, request.index, 1);
+  const { model } = run;
+  const S = example.source.shape[1];
+  const U = example.targetLengths[0];
+  const GH = gateCount(model) * model.hiddenSize;
+  // Every step's full matrices (ΔW_ih and ΔW_hh, the step's and the running totals) when they fit the budget.
+  let perStep = 0;
+  for (let l = 0; l < model.numLayers; l++) perStep += 2 * GH * ((l === 0 ? model.inputSize : model.hiddenSize) + model.hiddenSize);
+  const all = (n: number) => (perStep * (S + U) <= MATRIX_BUDGET ? Array.from({ length: n }, (_, t) => t) : []);
+  const walk = seq2seqWalk(run.seq2seq, params, example, teacherForcingAt(settings, step), { encoderMatricesAt: all(S), decoderMatricesAt: all(U) });
+  const symbols = (ids: Int32Array) => Array.from(ids, (id) => run.data.needs.vocabulary[id]);
+  return {
+    kind: 'seq2seq',
+    request,
+    step,
+    walk,
+    sourceLabels: symbols(walk.source),
+    decoderLabels: symbols(walk.decoderInputs),
+    targetLabels: symbols(walk.targets),
+    predictionLabels: symbols(walk.predictions),
+    sigmaMax: (['encoder', 'decoder'] as const).flatMap((part) => recurrentSigmaMax(run, stackParams(params, part))),
+  };
 }

@@ -111,14 +111,16 @@ export function BpttStepper({ walk, initialRow = 0, cursor: cursorProp, onCursor
 }
 
 /** Props of the two panels. */
-interface StepProps {
+export interface StepProps {
   walk: BpttWalk;
   w: WalkDirection;
   t: number;
+  /** Names for what arrives, where the default ("from output y_t", "from step t+1") would mislead (the encoder-decoder's stepper). */
+  arriving?: { fromOutput?: string; fromNext?: string };
 }
 
 /** Forward at t: the activated gates, h_t and c_t. */
-function ForwardStep({ walk, w, t }: StepProps) {
+export function ForwardStep({ walk, w, t }: StepProps) {
   const H = walk.hiddenSize;
   const G = walk.gateNames.length;
   const gates = stepRow(w.gates, t, G * H);
@@ -136,7 +138,7 @@ function ForwardStep({ walk, w, t }: StepProps) {
 }
 
 /** Backward at t: what arrives, the local gradients, and what this step adds to the weights' gradients. */
-function BackwardStep({ walk, w, t }: StepProps) {
+export function BackwardStep({ walk, w, t, arriving }: StepProps) {
   const H = walk.hiddenSize;
   const G = walk.gateNames.length;
   const top = w.layer === walk.numLayers - 1;
@@ -147,10 +149,10 @@ function BackwardStep({ walk, w, t }: StepProps) {
   const m = w.matrices.find((x) => x.t === t);
   return (
     <div className="nv-panel" data-testid="backward-panel" data-cut={cut}>
-      <BarVector name={top ? 'from output y_t' : 'from layer above'} values={stepRow(w.fromOutput, t, H)} kind="signed" testId="from-output-norm" />
-      <BarVector name={`from step ${next}`} values={stepRow(w.fromNext, t, H)} kind="signed" testId="from-next-norm" note={cut ? '✂ cut by the window' : first ? '(last step processed: nothing arrives)' : undefined} />
+      <BarVector name={arriving?.fromOutput ?? (top ? 'from output y_t' : 'from layer above')} values={stepRow(w.fromOutput, t, H)} kind="signed" testId="from-output-norm" />
+      <BarVector name={arriving?.fromNext ?? `from step ${next}`} values={stepRow(w.fromNext, t, H)} kind="signed" testId="from-next-norm" note={cut ? '✂ cut by the window' : first && !arriving?.fromNext ? '(last step processed: nothing arrives)' : undefined} />
       <BarVector name="dL/dh_t" values={stepRow(w.dh, t, H)} kind="signed" testId="dh-norm" />
-      {w.dcFromNext && <BarVector name={`dL/dc from ${next}`} values={stepRow(w.dcFromNext, t, H)} kind="signed" testId="dc-from-next-norm" />}
+      {w.dcFromNext && <BarVector name={`dL/dc ${arriving?.fromNext ?? `from ${next}`}`} values={stepRow(w.dcFromNext, t, H)} kind="signed" testId="dc-from-next-norm" />}
       {w.dc && <BarVector name="dL/dc_t" values={stepRow(w.dc, t, H)} kind="signed" testId="dc-norm" />}
       {walk.gateNames.map((g, i) => (
         <BarVector key={g} name={`δ ${g} (dL/d pre-act.)`} values={grads.subarray(i * H, (i + 1) * H)} kind="signed" testId={`gate-grad-norm-${g}`} />

@@ -38,7 +38,8 @@ export function CellInspector({ walk, node, onClose }: CellInspectorProps) {
     const k = w.gateNames.indexOf(name);
     return k < 0 ? null : d.gates[t * G * H + k * H + j];
   };
-  const prev = (buf: Float64Array | null) => (buf && hasPrev ? buf[prevT * H + j] : 0);
+  // Before the first step: the state the walk started from (a decoder's hand-over), else zero.
+  const prev = (buf: Float64Array | null, start: Float64Array[] | null | undefined) => (buf && hasPrev ? buf[prevT * H + j] : start ? start[node.layer * w.D + node.dir][j] : 0);
   const gates = vec(d.gates, G * H)!;
   const h = d.h[t * H + j];
   return (
@@ -68,7 +69,7 @@ export function CellInspector({ walk, node, onClose }: CellInspectorProps) {
             Unit{' '}
             <input type="number" min={0} max={H - 1} value={j} onChange={(e) => setUnit(Math.max(0, Math.floor(Number(e.target.value) || 0)))} data-testid="insp-unit" />
           </label>
-          <Substituted walk={walk} gate={gate} prevH={prev(d.h)} prevC={prev(d.c)} h={h} c={d.c ? d.c[t * H + j] : null} />
+          <Substituted walk={walk} gate={gate} prevH={prev(d.h, w.initial?.h)} prevC={prev(d.c, w.initial?.c)} h={h} c={d.c ? d.c[t * H + j] : null} />
           <EquationsPanel cell={w.cell} />
         </div>
       </div>

@@ -1,6 +1,6 @@
 /** The content of the network panel's chosen tab, drawn from the walk, the run's history and the σ_max series. */
 import { useMemo } from 'react';
-import type { WalkView } from '../../train/walk.ts';
+import type { AnyWalkView, WalkView } from '../../train/walk.ts';
 import type { NetworkTab } from '../../store/networkStore.ts';
 import { selectPinnedUnit, selectSelected, selectView, useNetworkStore } from '../../store/networkStore.ts';
 import type { WalkFeed } from '../../store/networkWalk.ts';
@@ -10,9 +10,11 @@ import { describeDifferences, type ConfigRecord } from '../../viz/diff.ts';
 import { BpttStepper } from './BpttStepper.tsx';
 import { CellInspector } from './CellInspector.tsx';
 import { GateHeatmaps } from './GateHeatmaps.tsx';
+import { GraphViewSwitch } from './GraphViewSwitch.tsx';
 import type { GradientOverlay } from './GradientOverTime.tsx';
 import { LiveGradientOverTime } from './LiveGradientOverTime.tsx';
 import { ReachTriangle } from './ReachTriangle.tsx';
+import { Seq2SeqTabView } from './Seq2SeqTabView.tsx';
 import { ClippingChart, SigmaChart } from './TrainingCharts.tsx';
 import { UnrolledGraph } from './UnrolledGraph.tsx';
 import { walkGraphNorms } from './walkNorms.ts';
@@ -24,8 +26,8 @@ const selectClipNorm = (s: Store) => s.applied?.training.optimizer.clipNorm ?? n
 export interface NetworkTabViewProps {
   tab: NetworkTab;
   feed: WalkFeed;
-  /** The latest walk, or null before one arrives. */
-  walk: WalkView | null;
+  /** The latest walk (an encoder-decoder's has views of its own), or null before one arrives. */
+  walk: AnyWalkView | null;
   /** Why the last walk failed, or null. */
   walkError: string | null;
   /** (layer, direction) shown: layer · D + dir. */
@@ -36,10 +38,11 @@ export interface NetworkTabViewProps {
 
 /** One tab's view. */
 export function NetworkTabView({ tab, feed, walk, walkError, row, rowNames, width }: NetworkTabViewProps) {
-  if (tab === 'gradients') return <GradientsTab row={row} width={width} walk={walk} />;
+  if (tab === 'gradients') return <GradientsTab row={row} width={width} walk={walk?.kind === 'seq2seq' ? null : walk} />;
   if (tab === 'clipping') return <TrainingTab feed={feed} rowNames={rowNames} width={width} />;
   if (walkError) return <p className="nv-error" role="status" data-testid="nv-walk-error">{walkError}</p>;
   if (!walk) return <p className="muted nv-empty">Walking the example…</p>;
+  if (walk.kind === 'seq2seq') return <Seq2SeqTabView tab={tab} walk={walk} row={row} width={width} />;
   if (tab === 'graph') return <GraphTab walk={walk} width={width} />;
   if (tab === 'gates') return <GatesTab walk={walk} row={row} width={width} />;
   return <BpttStepper key={row} walk={walk.walk} initialRow={row} width={Math.max(240, width - 40)} />;
@@ -49,21 +52,14 @@ export function NetworkTabView({ tab, feed, walk, walkError, row, rowNames, widt
 function GraphTab({ walk, width }: { walk: WalkView; width: number }) {
   const view = useNetworkStore(selectView);
   const selected = useNetworkStore(selectSelected);
-  const { setView, setSelected } = useNetworkStore.getState();
+  const { setSelected } = useNetworkStore.getState();
   const w = walk.walk;
   const shape = useMemo(() => ({ layers: w.numLayers, bidirectional: w.D === 2, T: w.T, outputMode: w.outputMode, window: w.window }), [w]);
   const norms = useMemo(() => walkGraphNorms(w, view), [w, view]);
   const inView = selected && selected.t < w.T && selected.layer < w.numLayers && selected.dir < w.D ? selected : null;
   return (
     <div className="nv-graph-tab">
-      <div className="nv-segmented" role="group" aria-label="Colour the nodes by">
-        {(['forward', 'backward'] as const).map((v) => (
-          <button key={v} type="button" aria-pressed={view === v} onClick={() => setView(v)} data-testid={`nv-view-${v}`} title={v === 'forward' ? 'Nodes coloured by ‖h_t‖' : 'Nodes coloured by ‖dL/dh_t‖, edges by the gradient along them'}>
-            {v === 'forward' ? 'Forward ‖h_t‖' : 'Backward ‖dL/dh_t‖'}
-          </button>
-        ))}
-        <span className="muted nv-hint">Click a cell to inspect it.</span>
-      </div>
+      <GraphViewSwitch />
       <UnrolledGraph shape={shape} view={view} norms={norms} selected={inView} onSelect={(t, layer, dir) => setSelected({ t, layer, dir })} width={width} />
       {inView && <CellInspector walk={walk} node={inView} onClose={() => setSelected(null)} />}
     </div>

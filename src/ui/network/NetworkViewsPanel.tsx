@@ -10,10 +10,12 @@ import { useEffect, useMemo } from 'react';
 import { selectOpen, selectRow, selectTab, selectWalk, selectWalkError, useNetworkStore, type NetworkTab } from '../../store/networkStore.ts';
 import { WalkFeed } from '../../store/networkWalk.ts';
 import { selectInfo, selectStatus } from '../../store/selectors.ts';
-import { useStore } from '../../store/store.ts';
+import { useStore, type Store } from '../../store/store.ts';
+import { taskById } from '../../tasks/index.ts';
 import { useSession } from '../session.tsx';
 import { NetworkControls } from './NetworkControls.tsx';
 import { NetworkTabView } from './NetworkTabView.tsx';
+import { seq2seqRowNames } from './Seq2SeqTabView.tsx';
 import { useWidth } from './useWidth.ts';
 import './network.css';
 
@@ -24,6 +26,9 @@ const TABS: { id: NetworkTab; label: string; hint: string }[] = [
   { id: 'stepper', label: 'Step through', hint: 'Walk one example forward and back through time' },
   { id: 'clipping', label: 'Clipping, σ', hint: '‖g‖ before and after clipping, and the largest singular value of W_hh over training' },
 ];
+
+/** Whether the run in use is an encoder-decoder (its rows are the encoder's layers, then the decoder's). */
+const selectEncoderDecoder = (s: Store) => s.applied !== null && taskById(s.applied.task.id).kind === 'encoder-decoder';
 
 /** Names of the (layer, direction) rows of a model, at layer · D + dir. */
 export function rowNames(layers: number, D: number): string[] {
@@ -66,7 +71,8 @@ function NetworkViewsBody() {
   const status = useStore(selectStatus);
   const [ref, width] = useWidth<HTMLDivElement>(480);
   const model = info?.model;
-  const names = useMemo(() => (model ? rowNames(model.numLayers, model.bidirectional ? 2 : 1) : []), [model]);
+  const encoderDecoder = useStore(selectEncoderDecoder);
+  const names = useMemo(() => (!model ? [] : encoderDecoder ? seq2seqRowNames(model.numLayers) : rowNames(model.numLayers, model.bidirectional ? 2 : 1)), [model, encoderDecoder]);
   const safeRow = Math.min(row, Math.max(0, names.length - 1));
   return (
     <div id="nv-body" className="nv-body">

@@ -90,6 +90,8 @@ export interface WalkFeedback {
   recurrent: boolean;
   /** Size O of y_t. */
   outSize: number;
+  /** Cross-entropy: the fed value is softmax(y_{t-1}), or the one-hot target when forced (mse: y_{t-1} itself). */
+  classes: boolean;
   /** (T, O) fb_{t-1}, what step t reads through W_hy: y_{t-1} (mse), softmax(y_{t-1}) (classes) or the target when forced; zero at t = 0. */
   fed: Float64Array;
   /** (T, O) dL/dfb_t = W_hyᵀ δ_{t+1}: the gradient at the value step t hands to step t+1. */

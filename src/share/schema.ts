@@ -16,7 +16,7 @@
 import { MAX_LAYERS } from '../engine/checkpoint.ts';
 import { CELL_TYPES, FULL_LSTM, INIT_SCHEMES } from '../engine/model.ts';
 import { OPTIMIZER_KINDS } from '../engine/optimizer.ts';
-import { TASKS, type SettingSpec, type SettingValue, type Task } from '../tasks/index.ts';
+import { outputFeedbackNeeds, TASKS, type SettingSpec, type SettingValue, type Task } from '../tasks/index.ts';
 import type { TrainerConfig } from '../train/config.ts';
 
 /** The version key's value this build writes and reads. */
@@ -158,8 +158,7 @@ function scheduleField(kind: Schedule['kind'], name: string) {
  * head at every step, features or one-hot input (no embedding). See src/engine/jordan.ts.
  */
 function feedbackPossible(s: ShareState): boolean {
-  const m = s.config.model;
-  return recurrentTask(s) && (m.cell === 'rnn_tanh' || m.cell === 'rnn_relu') && m.numLayers === 1 && !m.bidirectional && stateTask(s).info.outputMode === 'sequence' && encodingOf(s) !== 'embedding';
+  return outputFeedbackNeeds(stateTask(s), s.config.model, encodingOf(s) === 'embedding').length === 0;
 }
 
 /** Which clipping is on, from the optimizer's two fields. */

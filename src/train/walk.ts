@@ -109,7 +109,7 @@ function stepLabels(run: PreparedRun, example: Batch, T: number): string[] {
   return ids.map((id) => input.vocabulary[id]);
 }
 
-/** σ_max of every (layer, direction)'s W_hh (`rnn.weight_hh_*`), at layer · D + dir. */
+/** σ_max of every (layer, direction)'s W_hh (`rnn.weight_hh_*`), at layer · D + dir; NaN where there is none (a pure Jordan network). */
 export function recurrentSigmaMax(run: { model: ModelConfig }, params: TensorMap): number[] {
   const { model } = run;
   const H = model.hiddenSize;
@@ -144,7 +144,9 @@ export function walkExample(run: AnyRun, settings: TrainerConfig, params: Tensor
   const H = model.hiddenSize;
   // Keep every step's full matrices when they fit the budget (the stepper then draws them).
   let perStep = 0;
-  for (let l = 0; l < model.numLayers; l++) perStep += directions(model) * 2 * G * H * ((l === 0 ? model.inputSize : directions(model) * H) + H);
+  const recurrentH = model.outputFeedback?.recurrent === false ? 0 : H; // a pure Jordan network has no W_hh
+  for (let l = 0; l < model.numLayers; l++) perStep += directions(model) * 2 * G * H * ((l === 0 ? model.inputSize : directions(model) * H) + recurrentH);
+  if (model.outputFeedback) perStep += 2 * H * model.outputSize; // W_hy's
   const fullMatricesAt = perStep * T <= MATRIX_BUDGET ? Array.from({ length: T }, (_, t) => t) : [];
   const window = settings.training.window ?? undefined;
   const bpttWindow = window === undefined ? undefined : Math.min(window, T);

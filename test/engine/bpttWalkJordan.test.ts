@@ -69,7 +69,7 @@ describe('Jordan walk against lossAndGrads', () => {
               expectTotalsMatch(walk, ref.grads, recurrent);
               const w = walk.dirs[0];
               const fb = w.feedback!;
-              expect([fb.teacherForcing, fb.recurrent]).toEqual([teacherForcing, recurrent]);
+              expect([fb.teacherForcing, fb.recurrent, fb.classes, fb.outSize]).toEqual([teacherForcing, recurrent, loss === 'cross_entropy', O]);
               expect(relError(w.dh, ref.traces[0].dh)).toBeLessThanOrEqual(1e-12);
               expect(relError(w.h, ref.traces[0].h)).toBe(0);
               for (let j = 0; j < w.dh.length; j++) expect(w.fromOutput[j] + w.fromNext[j] + fb.fromFeedback[j]).toBe(w.dh[j]);

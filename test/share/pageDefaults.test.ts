@@ -12,7 +12,7 @@ describe('page defaults and link defaults', () => {
       expect(link.task.id).toBe(page.task.id);
       expect({ ...link.task.settings }).toMatchObject(page.task.settings);
       expect(link.seed).toBe(page.seed);
-      const arch = (c: typeof page) => ({ cell: c.model.cell, hiddenSize: c.model.hiddenSize, numLayers: c.model.numLayers, bidirectional: c.model.bidirectional });
+      const arch = (c: typeof page) => ({ cell: c.model.cell, hiddenSize: c.model.hiddenSize, numLayers: c.model.numLayers, bidirectional: c.model.bidirectional, outputFeedback: c.model.outputFeedback });
       expect(arch(link)).toEqual(arch(page));
       expect(link.training.optimizer).toMatchObject({ kind: page.training.optimizer.kind, lr: page.training.optimizer.lr, clipNorm: page.training.optimizer.clipNorm });
       expect(link.training.batchSize).toBe(page.training.batchSize);

@@ -4,6 +4,8 @@
  * direction (its gates, h_t, c_t), then the backward pass in reverse (the gradient arriving
  * from the output at t and from step t+1, their sum dL/dh_t, dL/dc_t, each gate's local
  * gradient δ, and what this step adds to dL/dW_hh and dL/dW_ih with the running totals).
+ * With Jordan output feedback (FeedbackStep.tsx) it also shows the value fed back into h_t, the
+ * gradient arriving through y_t fed into step t+1, and ΔW_hy.
  * Every number comes from a BpttWalk record (src/engine/bpttWalk.ts); keys ←/→, Home/End
  * move the cursor when the stepper has focus. Playing steps on a timer; with
  * prefers-reduced-motion nothing animates (theme.css), the cursor still steps.
@@ -11,6 +13,7 @@
 import { useEffect, useState } from 'react';
 import type { BpttWalk, WalkDirection } from '../../engine/bpttWalk.ts';
 import { BarVector } from './BarVector.tsx';
+import { FedValue, FeedbackArrival, FeedbackSumRow } from './FeedbackStep.tsx';
 import { stepLabel, stepRow } from './format.ts';
 import { MatrixHeatmap } from './MatrixHeatmap.tsx';
 import { Num } from './Num.tsx';
@@ -131,6 +134,7 @@ export function ForwardStep({ walk, w, t }: StepProps) {
         walk.gateNames.map((g, i) => (
           <BarVector key={g} name={`${g}_t`} values={gates.subarray(i * H, (i + 1) * H)} kind={g === 'g' || g === 'n' ? 'signed' : 'unit'} testId={`gate-norm-${g}`} />
         ))}
+      {w.feedback && <FedValue fb={w.feedback} t={t} />}
       <BarVector name="h_t" values={stepRow(w.h, t, H)} kind="signed" testId="h-norm" />
       {w.c && <BarVector name="c_t" values={stepRow(w.c, t, H)} kind="signed" testId="c-norm" />}
     </div>
@@ -150,7 +154,8 @@ export function BackwardStep({ walk, w, t, arriving }: StepProps) {
   return (
     <div className="nv-panel" data-testid="backward-panel" data-cut={cut}>
       <BarVector name={arriving?.fromOutput ?? (top ? 'from output y_t' : 'from layer above')} values={stepRow(w.fromOutput, t, H)} kind="signed" testId="from-output-norm" />
-      <BarVector name={arriving?.fromNext ?? `from step ${next}`} values={stepRow(w.fromNext, t, H)} kind="signed" testId="from-next-norm" note={cut ? '✂ cut by the window' : first && !arriving?.fromNext ? '(last step processed: nothing arrives)' : undefined} />
+      <BarVector name={arriving?.fromNext ?? `from step ${next}${w.feedback ? ' (W_hh)' : ''}`} values={stepRow(w.fromNext, t, H)} kind="signed" testId="from-next-norm" note={w.feedback?.recurrent === false ? 'no W_hh: a pure Jordan network' : cut ? '✂ cut by the window' : first && !arriving?.fromNext ? '(last step processed: nothing arrives)' : undefined} />
+      {w.feedback && <FeedbackArrival fb={w.feedback} t={t} T={walk.T} cut={cut} />}
       <BarVector name="dL/dh_t" values={stepRow(w.dh, t, H)} kind="signed" testId="dh-norm" />
       {w.dcFromNext && <BarVector name={`dL/dc ${arriving?.fromNext ?? `from ${next}`}`} values={stepRow(w.dcFromNext, t, H)} kind="signed" testId="dc-from-next-norm" />}
       {w.dc && <BarVector name="dL/dc_t" values={stepRow(w.dc, t, H)} kind="signed" testId="dc-norm" />}
@@ -173,24 +178,28 @@ export function BackwardStep({ walk, w, t, arriving }: StepProps) {
               ['bhh', '‖Δb_hh‖'],
               ['bih', '‖Δb_ih‖'],
             ] as const
-          ).map(([key, label]) => (
-            <tr key={key}>
-              <th>{label}</th>
-              <td>
-                <Num value={w.contribution[key][t]} testId={`contrib-${key}`} />
-              </td>
-              <td>
-                <Num value={w.total[key][t]} testId={`total-${key}`} />
-              </td>
-            </tr>
-          ))}
+          )
+            .filter(([key]) => w.feedback?.recurrent !== false || key === 'Wih' || key === 'bih')
+            .map(([key, label]) => (
+              <tr key={key}>
+                <th>{label}</th>
+                <td>
+                  <Num value={w.contribution[key][t]} testId={`contrib-${key}`} />
+                </td>
+                <td>
+                  <Num value={w.total[key][t]} testId={`total-${key}`} />
+                </td>
+              </tr>
+            ))}
+          {w.feedback && <FeedbackSumRow fb={w.feedback} t={t} />}
         </tbody>
       </table>
       {m && (
         <div className="nv-matrices">
-          <MatrixHeatmap values={m.dWhh} rows={G * H} cols={H} label="ΔW_hh this step" />
-          <MatrixHeatmap values={m.totalWhh} rows={G * H} cols={H} label="dL/dW_hh so far" />
+          {m.dWhh.length > 0 && <MatrixHeatmap values={m.dWhh} rows={G * H} cols={H} label="ΔW_hh this step" />}
+          {m.totalWhh.length > 0 && <MatrixHeatmap values={m.totalWhh} rows={G * H} cols={H} label="dL/dW_hh so far" />}
           <MatrixHeatmap values={m.dWih} rows={G * H} cols={w.inSize} label="ΔW_ih this step" />
+          {m.dWhy && <MatrixHeatmap values={m.dWhy} rows={H} cols={m.dWhy.length / H} label="ΔW_hy this step" />}
         </div>
       )}
     </div>

@@ -3,13 +3,15 @@
  * h_t and c_t, dL/dh_t and dL/dc_t as bar vectors with their norms; the cell's equations
  * (EquationsPanel); and the state update with the values of one chosen unit substituted,
  * e.g. for the LSTM c_t = f ⊙ c_{t-1} + i ⊙ g and h_t = o ⊙ tanh(c_t) (a gate the lectures'
- * ladder removes is the constant 1). Every number is the walk's own.
+ * ladder removes is the constant 1). With Jordan output feedback it also shows the value fed
+ * back into h_t and the equation's W_hy y_{t-1} term. Every number is the walk's own.
  */
 import { useState } from 'react';
 import type { GraphNode } from '../../store/networkStore.ts';
 import type { WalkView } from '../../train/walk.ts';
 import { EquationsPanel } from '../equations/EquationsPanel.tsx';
 import { BarVector } from './BarVector.tsx';
+import { FedValue } from './FeedbackStep.tsx';
 import { Num } from './Num.tsx';
 
 /** Props of {@link CellInspector}. */
@@ -59,6 +61,7 @@ export function CellInspector({ walk, node, onClose }: CellInspectorProps) {
           {w.gateNames.map((name, k) => (
             <BarVector key={name} name={`${name}_t`} values={gates.subarray(k * H, (k + 1) * H)} kind={UNIT_GATES.has(name) ? 'unit' : 'signed'} testId={`insp-${name}`} />
           ))}
+          {d.feedback && <FedValue fb={d.feedback} t={t} />}
           <BarVector name="h_t" values={vec(d.h)!} kind="signed" testId="insp-h" />
           {d.c && <BarVector name="c_t" values={vec(d.c)!} kind="signed" testId="insp-c" />}
           <BarVector name="dL/dh_t" values={vec(d.dh)!} kind="signed" testId="insp-dh" />
@@ -70,7 +73,7 @@ export function CellInspector({ walk, node, onClose }: CellInspectorProps) {
             <input type="number" min={0} max={H - 1} value={j} onChange={(e) => setUnit(Math.max(0, Math.floor(Number(e.target.value) || 0)))} data-testid="insp-unit" />
           </label>
           <Substituted walk={walk} gate={gate} prevH={prev(d.h, w.initial?.h)} prevC={prev(d.c, w.initial?.c)} h={h} c={d.c ? d.c[t * H + j] : null} />
-          <EquationsPanel cell={w.cell} />
+          <EquationsPanel cell={w.cell} outputFeedback={d.feedback ?? undefined} />
         </div>
       </div>
     </section>
@@ -109,9 +112,12 @@ function Substituted({ walk, gate, prevH, prevC, h, c }: SubstitutedProps) {
       </p>
     );
   }
+  const fb = walk.walk.dirs[0].feedback;
   return (
     <p className="nv-substituted" data-testid="insp-substituted">
-      h_t = {cell === 'rnn_relu' ? 'relu' : 'tanh'}(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh) = <Num value={h} testId="insp-sub-h" /> (h_(t−1) = <Num value={prevH} />)
+      h_t = {cell === 'rnn_relu' ? 'relu' : 'tanh'}(W_ih x_t + b_ih{fb?.recurrent === false ? '' : ' + W_hh h_(t−1) + b_hh'}
+      {fb ? ` + W_hy ${fb.teacherForcing ? 'y*' : 'y'}_(t−1)` : ''}) = <Num value={h} testId="insp-sub-h" />
+      {fb?.recurrent === false ? '' : <> (h_(t−1) = <Num value={prevH} />)</>}
     </p>
   );
 }

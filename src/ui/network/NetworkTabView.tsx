@@ -1,5 +1,5 @@
 /** The content of the network panel's chosen tab, drawn from the walk, the run's history and the σ_max series. */
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import type { AnyWalkView, WalkView } from '../../train/walk.ts';
 import type { NetworkTab } from '../../store/networkStore.ts';
 import { selectPinnedUnit, selectSelected, selectView, useNetworkStore } from '../../store/networkStore.ts';
@@ -17,7 +17,7 @@ import { ReachTriangle } from './ReachTriangle.tsx';
 import { Seq2SeqTabView } from './Seq2SeqTabView.tsx';
 import { ClippingChart, SigmaChart } from './TrainingCharts.tsx';
 import { UnrolledGraph } from './UnrolledGraph.tsx';
-import { walkGraphNorms } from './walkNorms.ts';
+import { walkGraphNorms, walkGraphShape } from './walkNorms.ts';
 
 /** The run's clip_grad_norm_ threshold, or null when it does not clip by norm. */
 const selectClipNorm = (s: Store) => s.applied?.training.optimizer.clipNorm ?? null;
@@ -54,14 +54,20 @@ function GraphTab({ walk, width }: { walk: WalkView; width: number }) {
   const selected = useNetworkStore(selectSelected);
   const { setSelected } = useNetworkStore.getState();
   const w = walk.walk;
-  const shape = useMemo(() => ({ layers: w.numLayers, bidirectional: w.D === 2, T: w.T, outputMode: w.outputMode, window: w.window }), [w]);
+  const shape = useMemo(() => walkGraphShape(w), [w]);
   const norms = useMemo(() => walkGraphNorms(w, view), [w, view]);
   const inView = selected && selected.t < w.T && selected.layer < w.numLayers && selected.dir < w.D ? selected : null;
+  const box = useRef<HTMLDivElement>(null);
+  /** Closes the inspector and gives the keyboard focus back to the graph's node. */
+  const close = () => {
+    setSelected(null);
+    box.current?.querySelector<SVGElement>('[data-testid="graph-node"][tabindex="0"]')?.focus();
+  };
   return (
-    <div className="nv-graph-tab">
+    <div className="nv-graph-tab" ref={box}>
       <GraphViewSwitch />
-      <UnrolledGraph shape={shape} view={view} norms={norms} selected={inView} onSelect={(t, layer, dir) => setSelected({ t, layer, dir })} width={width} />
-      {inView && <CellInspector walk={walk} node={inView} onClose={() => setSelected(null)} />}
+      <UnrolledGraph shape={shape} view={view} norms={norms} selected={inView} onSelect={(t, layer, dir) => setSelected({ t, layer, dir })} onEscape={close} width={width} />
+      {inView && <CellInspector walk={walk} node={inView} onClose={close} />}
     </div>
   );
 }
@@ -97,14 +103,24 @@ function GradientsTab({ row, width, walk }: { row: number; width: number; walk: 
   );
 }
 
+/** What σ_max(W_hh) leaves out with Jordan output feedback (lectures 000, 001), or undefined without it. */
+function selectFeedbackSigmaNote(s: Store): string | undefined {
+  const fb = s.applied?.model.outputFeedback;
+  if (!fb) return undefined;
+  return fb.recurrent
+    ? 'With output feedback the gradient also flows back through y_t, W_hy and the head, which σ_max(W_hh) does not bound.'
+    : 'This model has no W_hh (a pure Jordan network): its past reaches h_t only through y_(t−1) and W_hy, so there is no σ_max(W_hh) to plot.';
+}
+
 /** The clipping and σ_max charts side by side (stacked when narrow). */
 function TrainingTab({ feed, rowNames, width }: { feed: WalkFeed; rowNames: readonly string[]; width: number }) {
   const history = useStore(selectHistory);
   const clipNorm = useStore(selectClipNorm);
+  const sigmaNote = useStore(selectFeedbackSigmaNote);
   return (
     <div className={width > 560 ? 'nv-training nv-training-wide' : 'nv-training'}>
       <ClippingChart history={history} clipNorm={clipNorm} height={150} />
-      <SigmaChart sigma={feed.sigma} rowNames={rowNames} height={150} />
+      <SigmaChart sigma={feed.sigma} rowNames={rowNames} height={150} note={sigmaNote} />
     </div>
   );
 }

@@ -52,12 +52,14 @@ export interface SigmaChartProps {
   /** Names of the (layer, direction) rows, at layer · D + dir. */
   rowNames: readonly string[];
   height: number;
+  /** A line under the title on what σ_max(W_hh) does not cover (e.g. a model without W_hh). */
+  note?: string;
 }
 
 const ONE = { value: 1, label: 'σ = 1' };
 
 /** σ_max(W_hh) per (layer, direction) at each walk, with the line at 1. */
-export function SigmaChart({ sigma, rowNames, height }: SigmaChartProps) {
+export function SigmaChart({ sigma, rowNames, height, note }: SigmaChartProps) {
   const layers = useMemo<ChartLayer[]>(
     () =>
       rowNames.map((name, i): ChartLayer => ({ series: sigma.row(i), color: categorical(i), kind: 'points', joined: true, width: 1.5, label: `σ_max ${name}` })),
@@ -68,6 +70,11 @@ export function SigmaChart({ sigma, rowNames, height }: SigmaChartProps) {
   return (
     <figure className="chart nv-training-chart" data-testid="sigma-chart">
       <figcaption className="chart-title">σ_max(W_hh): below 1 the gradient through time shrinks, above it can grow</figcaption>
+      {note && (
+        <p className="muted nv-chart-note" data-testid="sigma-note">
+          {note}
+        </p>
+      )}
       <div ref={ref} className="chart-plot" style={{ height }} />
       <ChartLegend items={legend} />
     </figure>

@@ -2,18 +2,22 @@
  * The network unrolled in time (lecture 002, "BPTT"): columns are steps t, rows are layers
  * (a second row per layer for the reverse direction), inputs x_t below, outputs y_t above (only
  * at the last step for many-to-one). Recurrent edges join neighbouring steps, vertical edges
- * join layers, and the head W_hy leads to the outputs. Truncated BPTT's windows are shaded and
+ * join layers, and the head leads to the outputs. Truncated BPTT's windows are shaded and
  * its cuts marked (✂). Nodes are coloured by ‖h_t‖ (forward view) or ‖dL/dh_t‖ (backward view,
  * log scale: vanishing gradients span orders of magnitude), edges by the gradient along them.
- * A brush over a minimap picks the visible steps, so T = 200 stays readable.
+ * A brush over a minimap picks the visible steps, so T = 200 stays readable. Jordan output
+ * feedback adds curved edges y_{t-1} → h_t (FeedbackEdges.tsx); a pure Jordan network has no
+ * recurrent edges.
  */
 import { scaleBand } from 'd3';
 import { useState } from 'react';
 import { ColorLegend } from './ColorLegend.tsx';
+import { FeedbackEdges } from './FeedbackEdges.tsx';
 import { logMagnitudeColor, magnitudeColor, maxAbsFinite, MISSING } from './colors.ts';
 import { formatNumber, stepLabel } from './format.ts';
-import { checkShape, cutBoundaries, graphRows, windowSpans, type GraphShape } from './graphLayout.ts';
+import { checkShape, cutBoundaries, feedbackSteps, graphRows, windowSpans, type GraphShape } from './graphLayout.ts';
 import { StepBrush } from './StepBrush.tsx';
+import { nodeLabel, useGraphKeys } from './useGraphKeys.ts';
 import type { GraphNorms } from './walkNorms.ts';
 import './network.css';
 
@@ -36,6 +40,8 @@ export interface UnrolledGraphProps {
   selected?: NodeRef | null;
   /** Called when a node is clicked, with 0-based t. */
   onSelect?: (t: number, layer: number, dir: number) => void;
+  /** Called on Escape while a node has keyboard focus (the page closes the cell inspector). */
+  onEscape?: () => void;
   /** Visible steps [start, end); uncontrolled (first 40 steps) when absent. */
   range?: readonly [number, number];
   /** Called when the brush picks another range. */
@@ -53,7 +59,7 @@ const LEFT = 64;
 const RIGHT = 16;
 
 /** The unrolled graph with its legend and brush. */
-export function UnrolledGraph({ shape, view, norms, selected, onSelect, range, onRangeChange, width = 760 }: UnrolledGraphProps) {
+export function UnrolledGraph({ shape, view, norms, selected, onSelect, onEscape, range, onRangeChange, width = 760 }: UnrolledGraphProps) {
   checkShape(shape);
   const { T, window: k, outputMode } = shape;
   const [ownRange, setOwnRange] = useState<[number, number]>([0, Math.min(T, 40)]);
@@ -63,6 +69,7 @@ export function UnrolledGraph({ shape, view, norms, selected, onSelect, range, o
     onRangeChange?.(r);
   };
   const rows = graphRows(shape);
+  const keys = useGraphKeys({ T, rows, range: [start, end], setRange, selected, onSelect, onEscape });
   const D = shape.bidirectional ? 2 : 1;
   if (norms && norms.nodes.length !== rows.length) throw new RangeError(`UnrolledGraph: norms.nodes has ${norms.nodes.length} rows, the shape has ${rows.length}`);
 
@@ -93,7 +100,7 @@ export function UnrolledGraph({ shape, view, norms, selected, onSelect, range, o
   const lineX = (b: number) => (x(b - 1)! + bw + x(b)!) / 2; // between columns b-1 and b
 
   return (
-    <svg className="nv-graph" width={width} height={height} data-testid="unrolled-graph" data-visible-start={start} data-visible-end={end} role="group" aria-label="Unrolled network">
+    <svg className="nv-graph" width={width} height={height} data-testid="unrolled-graph" data-visible-start={start} data-visible-end={end} role="group" aria-label="Unrolled network: arrow keys move between cells, Enter opens one" ref={keys.ref} onKeyDown={keys.onKeyDown}>
       {norms && (
         <ColorLegend
           label={view === 'forward' ? '‖h_t‖' : '‖dL/dh_t‖'}
@@ -121,6 +128,9 @@ export function UnrolledGraph({ shape, view, norms, selected, onSelect, range, o
             )}
         </g>
       ))}
+      {shape.feedback && (
+        <FeedbackEdges feedback={shape.feedback} steps={feedbackSteps(shape, start, end)} cx={cx} step={x.step()} yOut={yOut} yCell={yRow(0)} node={node} norms={view === 'backward' ? norms?.feedback : undefined} edge={edge} caption={{ x: width - RIGHT, y: 28 }} />
+      )}
       {steps.map((t) => (
         <g key={t}>
           {/* input x_t into layer 1 (each direction) */}
@@ -139,6 +149,7 @@ export function UnrolledGraph({ shape, view, norms, selected, onSelect, range, o
             })}
           {/* recurrent edges to t+1; backward: the gradient from the next processed step */}
           {t + 1 < end &&
+            shape.feedback?.recurrent !== false &&
             rows.map(({ dir }, r) => <line key={`rec${r}`} x1={cx(t) + node / 2} y1={yRow(r)} x2={cx(t + 1) - node / 2} y2={yRow(r)} {...edge(norms?.recurrent?.[r][dir === 0 ? t : t + 1])} />)}
           <circle className="nv-io" cx={cx(t)} cy={yIn} r={Math.min(5, bw / 2)} />
           {(outputMode === 'sequence' || t === T - 1) && <circle className="nv-io nv-out" cx={cx(t)} cy={yOut} r={Math.min(5, bw / 2)} />}
@@ -161,6 +172,10 @@ export function UnrolledGraph({ shape, view, norms, selected, onSelect, range, o
                 data-dir={dir}
                 data-value={v}
                 onClick={() => onSelect?.(t, layer, dir)}
+                tabIndex={keys.tabIndex(t, r)}
+                role="button"
+                aria-label={nodeLabel(t, layer, dir, D, view, v)}
+                onFocus={() => keys.onFocusNode(t, r)}
               >
                 <title>{`t = ${stepLabel(t)}, layer ${layer + 1}${D === 2 ? (dir === 0 ? ' forward' : ' reverse') : ''}${v === undefined ? '' : `: ${view === 'forward' ? '‖h_t‖' : '‖dL/dh_t‖'} = ${formatNumber(v)}`}`}</title>
               </rect>

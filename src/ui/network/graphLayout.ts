@@ -3,6 +3,7 @@
  * The engine processes direction 0 at t = 0..T-1 and direction 1 at t = T-1..0; with window
  * k it cuts the gradient into the previous processed step at processing index p whenever
  * p > 0 and p % k == 0 (src/engine/network.ts). A boundary b means "between step b-1 and step b".
+ * With Jordan output feedback (lectures 000, 001) the output y_{t-1} also feeds the cell at t.
  */
 import type { OutputMode } from '../../engine/model.ts';
 
@@ -18,6 +19,23 @@ export interface GraphShape {
   outputMode: OutputMode;
   /** Truncated BPTT window k (T or more: full BPTT). */
   window: number;
+  /** Jordan output feedback: y_{t-1} feeds h_t; absent without it. */
+  feedback?: GraphFeedback;
+}
+
+/** How a Jordan network feeds its outputs back (one layer, one direction, an output per step). */
+export interface GraphFeedback {
+  /** The target y*_{t-1} is fed instead of y_{t-1}: no gradient flows back along the edge. */
+  teacherForcing: boolean;
+  /** The layer has W_hh (false, the pure Jordan network: no recurrent edges). */
+  recurrent: boolean;
+}
+
+/** The steps t whose feedback edge y_{t-1} → h_t has both ends among the visible steps [start, end). */
+export function feedbackSteps(shape: GraphShape, start: number, end: number): number[] {
+  if (!shape.feedback) return [];
+  const first = Math.max(1, start + 1);
+  return Array.from({ length: Math.max(0, end - first) }, (_, i) => first + i);
 }
 
 /** Time of processing index p in direction dir. */
@@ -55,4 +73,7 @@ export function checkShape(shape: GraphShape): void {
   if (!Number.isInteger(layers) || layers < 1) throw new RangeError(`UnrolledGraph: layers must be an integer ≥ 1, got ${layers}`);
   if (!Number.isInteger(T) || T < 1) throw new RangeError(`UnrolledGraph: T must be an integer ≥ 1, got ${T}`);
   if (!Number.isInteger(window) || window < 1) throw new RangeError(`UnrolledGraph: window must be an integer ≥ 1, got ${window}`);
+  if (shape.feedback && (layers !== 1 || shape.bidirectional || shape.outputMode !== 'sequence')) {
+    throw new RangeError('UnrolledGraph: output feedback needs one layer, one direction and an output at every step');
+  }
 }

@@ -3,5 +3,5 @@ export { UnrolledGraph, type NodeRef, type UnrolledGraphProps } from './Unrolled
 export { GateHeatmaps, type GateHeatmapsProps } from './GateHeatmaps.tsx';
 export { GradientOverTime, type GradientOverTimeProps, type GradientSnapshot, type GradientOverlay } from './GradientOverTime.tsx';
 export { BpttStepper, cursorStep, type BpttStepperProps } from './BpttStepper.tsx';
-export { walkGraphNorms, type GraphNorms, type RowNorms } from './walkNorms.ts';
+export { walkGraphNorms, walkGraphShape, type GraphNorms, type RowNorms } from './walkNorms.ts';
 export type { GraphShape } from './graphLayout.ts';

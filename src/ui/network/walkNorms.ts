@@ -1,6 +1,7 @@
-/** Per-step norms of a BPTT walk, in the form the unrolled graph reads them. */
+/** Per-step norms of a BPTT walk, and its shape, in the form the unrolled graph reads them. */
 import type { BpttWalk } from '../../engine/bpttWalk.ts';
 import { vectorNorm } from './format.ts';
+import type { GraphShape } from './graphLayout.ts';
 
 /** Per (layer, direction), index layer * D + dir, a (T) array of norms. */
 export type RowNorms = Float64Array[];
@@ -13,6 +14,8 @@ export interface GraphNorms {
   recurrent?: RowNorms;
   /** Backward view: ‖dL/dh_t arriving from the output or the layer above‖, the edge from above into t. */
   fromOutput?: RowNorms;
+  /** Backward view, output feedback: (T) ‖dL/dh_t arriving through y_t fed into step t+1‖, the feedback edge y_t → h_{t+1}. */
+  feedback?: Float64Array;
 }
 
 /** The norm of each (T, H) buffer's rows. */
@@ -28,5 +31,13 @@ export function walkGraphNorms(walk: BpttWalk, view: 'forward' | 'backward'): Gr
     nodes: walk.dirs.map((w) => rowNorms(w.dh, T, H)),
     recurrent: walk.dirs.map((w) => rowNorms(w.fromNext, T, H)),
     fromOutput: walk.dirs.map((w) => rowNorms(w.fromOutput, T, H)),
+    ...(walk.dirs[0].feedback ? { feedback: rowNorms(walk.dirs[0].feedback.fromFeedback, T, H) } : {}),
   };
+}
+
+/** The graph's shape for a walk: layers, directions, T, output mode, window, and its output feedback. */
+export function walkGraphShape(walk: BpttWalk): GraphShape {
+  const fb = walk.dirs[0].feedback;
+  const shape: GraphShape = { layers: walk.numLayers, bidirectional: walk.D === 2, T: walk.T, outputMode: walk.outputMode, window: walk.window };
+  return fb ? { ...shape, feedback: { teacherForcing: fb.teacherForcing, recurrent: fb.recurrent } } : shape;
 }

@@ -386,6 +386,9 @@ async function handle(command: Command): Promise<Results[Command['type']]> {
     }
     case 'walk': {
       const t = current();
+      // While training, the copy kept every COPY_MS serves (the walk says which step it shows), so a walk
+      // neither pauses the loop nor waits for the GPU to drain; paused, the copy is used when it is current.
+      if (copy && (playing || copy.stepIndex === t.stepIndex)) return walkExample(t.prepared, copy.config, copy.params, command.request, copy.stepIndex);
       const { params, step } = await between(async (tr) => ({ params: await tr.backend.getParams(), step: tr.stepIndex }));
       return walkExample(t.prepared, t.settings, params, command.request, step);
     }

@@ -132,6 +132,9 @@ describe('walk', () => {
       const during = await client.walk({ kind: 'example', index: 2 });
       if (during.kind === 'seq2seq') throw new Error('expected a recurrent walk');
       expect(during.walk.T).toBe(10);
+      // While training, the walk reads the copy the worker keeps (the loop is not paused for it): its step names those weights.
+      const atCopy = await trained(cfg, during.step);
+      expectMatchesEngine(during, cfg, atCopy.params, sliceBatch(atCopy.run.data.validation, 2, 1));
       const before = steps;
       await new Promise((r) => setTimeout(r, 300));
       expect(steps).toBeGreaterThan(before);

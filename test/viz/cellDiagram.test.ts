@@ -82,6 +82,15 @@ describe('cellDiagramLayout', () => {
     }
     const clashes = all.flatMap((a, i) => all.slice(i + 1).filter((b) => overlaps(a, b)).map((b) => `${a.what} × ${b.what}`));
     expect(clashes).toEqual([]);
+    // No label of a part lies across a wire (wire labels sit beside theirs, a few pixels off).
+    const segments = layout.wires.flatMap((w) =>
+      w.points.slice(1).map(([x1, y1], k): Box => {
+        const [x0, y0] = w.points[k];
+        return { what: `wire ${w.id}`, x0: Math.min(x0, x1) - 1, y0: Math.min(y0, y1) - 1, x1: Math.max(x0, x1) + 1, y1: Math.max(y0, y1) + 1 };
+      }),
+    );
+    const crossed = all.filter((b) => b.what.startsWith('label ') && !b.what.startsWith('label wire')).flatMap((b) => segments.filter((w) => overlaps(b, w)).map((w) => `${b.what} × ${w.what}`));
+    expect(crossed).toEqual([]);
     for (const w of layout.wires) for (const [x, y] of w.points) expect(x >= 0 && x <= VIEW_W && y >= 0 && y <= VIEW_H, w.id).toBe(true);
     expect(new Set(layout.nodes.map((n) => n.id)).size).toBe(layout.nodes.length);
   });

@@ -18,7 +18,7 @@ import { seq2seqWalk, type Seq2SeqWalk } from '../engine/seq2seqWalk.ts';
 import { outputReach, type OutputReach } from '../engine/outputReach.ts';
 import { largestSingularValue } from '../engine/spectral.ts';
 import type { TensorMap } from '../engine/tensor.ts';
-import { argmax, codePoints, TaskError } from '../tasks/index.ts';
+import { argmax, codePoints, TaskError, type TaskInfo } from '../tasks/index.ts';
 import { TEACHER_FORCING, teacherForcingRatio, type TrainerConfig } from './config.ts';
 import type { AnyRun, PreparedRun, PreparedSeq2SeqRun } from './Trainer.ts';
 import { batchSize, sliceBatch } from './slices.ts';
@@ -68,6 +68,31 @@ export interface Seq2SeqWalkView {
 /** Either kind of run's walk. */
 export type AnyWalkView = WalkView | Seq2SeqWalkView;
 
+/** What a walk reads of a recurrent run: plain data, so it can be posted to the views worker. */
+export interface WalkRecurrentRun {
+  kind: 'recurrent';
+  info: Pick<TaskInfo, 'id' | 'title'>;
+  data: Pick<PreparedRun['data'], 'needs' | 'validation'>;
+  model: ModelConfig;
+}
+/** What a walk reads of an encoder-decoder run. */
+export interface WalkSeq2SeqRun {
+  kind: 'encoder-decoder';
+  info: Pick<TaskInfo, 'id' | 'title'>;
+  data: Pick<PreparedSeq2SeqRun['data'], 'needs' | 'validation'>;
+  model: ModelConfig;
+  seq2seq: PreparedSeq2SeqRun['seq2seq'];
+}
+/** What a walk reads of either kind of run. */
+export type WalkRun = WalkRecurrentRun | WalkSeq2SeqRun;
+
+/** The part of a run a walk reads (no functions: it survives structured cloning). */
+export function walkRun(run: AnyRun): WalkRun {
+  const info = { id: run.info.id, title: run.info.title };
+  if (run.kind === 'recurrent') return { kind: 'recurrent', info, data: { needs: run.data.needs, validation: run.data.validation }, model: run.model };
+  return { kind: 'encoder-decoder', info, data: { needs: run.data.needs, validation: run.data.validation }, model: run.model, seq2seq: run.seq2seq };
+}
+
 /** Longest typed text the walk reads, in symbols. */
 export const MAX_WALK_TEXT = 200;
 /** Most float64 values of full ΔW matrices the walk keeps (every step's, when the model is small enough). */
@@ -76,7 +101,7 @@ const MATRIX_BUDGET = 1 << 20;
 export const REACH_BUDGET = 3e7;
 
 /** The character model's typed text as a batch of one: inputs are its symbols but the last, targets the symbols after each. */
-export function textBatch(run: PreparedRun, text: string): Batch {
+export function textBatch(run: WalkRecurrentRun, text: string): Batch {
   if (run.info.id !== 'char-model') throw new TaskError(`${run.info.title} reads its own examples: choose one by index (typed text is for the character model)`);
   const input = run.data.needs.input;
   if (input.kind === 'features') throw new TaskError(`${run.info.title} reads numbers, not symbols`);
@@ -97,7 +122,7 @@ export function textBatch(run: PreparedRun, text: string): Batch {
 }
 
 /** The input at each step of a batch of one, as text. */
-function stepLabels(run: PreparedRun, example: Batch, T: number): string[] {
+function stepLabels(run: WalkRecurrentRun, example: Batch, T: number): string[] {
   const input = run.data.needs.input;
   if (input.kind === 'features') {
     const I = input.labels.length;
@@ -125,10 +150,10 @@ export function recurrentSigmaMax(run: { model: ModelConfig }, params: TensorMap
 }
 
 /** Walks the requested example at `params` with the run's BPTT window (an encoder-decoder: through both networks). */
-export function walkExample(run: PreparedRun, settings: TrainerConfig, params: TensorMap, request: WalkRequest, step: number): WalkView;
-export function walkExample(run: PreparedSeq2SeqRun, settings: TrainerConfig, params: TensorMap, request: WalkRequest, step: number): Seq2SeqWalkView;
-export function walkExample(run: AnyRun, settings: TrainerConfig, params: TensorMap, request: WalkRequest, step: number): AnyWalkView;
-export function walkExample(run: AnyRun, settings: TrainerConfig, params: TensorMap, request: WalkRequest, step: number): AnyWalkView {
+export function walkExample(run: WalkRecurrentRun, settings: TrainerConfig, params: TensorMap, request: WalkRequest, step: number): WalkView;
+export function walkExample(run: WalkSeq2SeqRun, settings: TrainerConfig, params: TensorMap, request: WalkRequest, step: number): Seq2SeqWalkView;
+export function walkExample(run: WalkRun, settings: TrainerConfig, params: TensorMap, request: WalkRequest, step: number): AnyWalkView;
+export function walkExample(run: WalkRun, settings: TrainerConfig, params: TensorMap, request: WalkRequest, step: number): AnyWalkView {
   if (run.kind !== 'recurrent') return walkSeq2Seq(run, settings, params, request, step);
   let example: Batch;
   if (request.kind === 'example') {
@@ -163,7 +188,7 @@ export function teacherForcingAt(settings: TrainerConfig, step: number): Teacher
 }
 
 /** Validation example `index` of an encoder-decoder run, walked through encoder and decoder as the next training step would decode it. */
-function walkSeq2Seq(run: PreparedSeq2SeqRun, settings: TrainerConfig, params: TensorMap, request: WalkRequest, step: number): Seq2SeqWalkView {
+function walkSeq2Seq(run: WalkSeq2SeqRun, settings: TrainerConfig, params: TensorMap, request: WalkRequest, step: number): Seq2SeqWalkView {
   if (request.kind !== 'example') throw new TaskError(`${run.info.title} walks its validation examples: choose one by index (typed text is for the character model)`);
   const N = run.data.validation.targetLengths.length;
   if (!(Number.isInteger(request.index) && request.index >= 0 && request.index < N)) throw new RangeError(`validation example ${request.index} is not in a set of ${N}`);

@@ -14,9 +14,11 @@ import type { TrainerConfig } from './config.ts';
 import { inspect } from './inspect.ts';
 import type { BackendChoice, Command, Reply, Request, Results, RunInfo } from './protocol.ts';
 import { inspectSeq2SeqExample } from './inspectSeq2Seq.ts';
+import type { TensorMap } from '../engine/tensor.ts';
 import { firstNonFinite, type TrainerSnapshot } from './snapshot.ts';
 import { prepareAnyRun, Trainer, type AnyRun, type GpuTarget } from './Trainer.ts';
-import { walkExample } from './walk.ts';
+import { ViewsClient } from './viewsClient.ts';
+import type { AnyWalkView, WalkRequest } from './walk.ts';
 
 /** The worker's global scope, as much of it as this file uses. */
 const scope = self as unknown as { postMessage(message: Reply): void; onmessage: ((event: MessageEvent<Request>) => void) | null };
@@ -388,11 +390,26 @@ async function handle(command: Command): Promise<Results[Command['type']]> {
       const t = current();
       // While training, the copy kept every COPY_MS serves (the walk says which step it shows), so a walk
       // neither pauses the loop nor waits for the GPU to drain; paused, the copy is used when it is current.
-      if (copy && (playing || copy.stepIndex === t.stepIndex)) return walkExample(t.prepared, copy.config, copy.params, command.request, copy.stepIndex);
+      if (copy && (playing || copy.stepIndex === t.stepIndex)) return walkOf(t, copy.config, copy.params, command.request, copy.stepIndex);
       const { params, step } = await between(async (tr) => ({ params: await tr.backend.getParams(), step: tr.stepIndex }));
-      return walkExample(t.prepared, t.settings, params, command.request, step);
+      return walkOf(t, t.settings, params, command.request, step);
     }
   }
+}
+
+/** Walks are worked out on the views worker's thread, beside the training loop. */
+const views = new ViewsClient();
+/** The latest walk: asked again for the same example at the same weights (the copy changes every COPY_MS), it is not computed twice. */
+let lastWalk: { params: TensorMap; key: string; view: Promise<AnyWalkView> } | null = null;
+
+/** The walk of `request` at `params`, from the views worker (or the latest walk, when it is the same). */
+function walkOf(t: Trainer, settings: TrainerConfig, params: TensorMap, request: WalkRequest, step: number): Promise<AnyWalkView> {
+  const key = JSON.stringify([request, settings.training, step]);
+  if (lastWalk && lastWalk.params === params && lastWalk.key === key) return lastWalk.view;
+  const view = views.walk(t.prepared, settings, params, request, step);
+  lastWalk = { params, key, view };
+  view.catch(() => (lastWalk = null));
+  return view;
 }
 
 /** Commands run one after another, in arrival order. */

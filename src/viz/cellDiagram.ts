@@ -17,7 +17,7 @@
  *   gates  lstm i, f, g, o; gru r, z, n; rnn act
  *   ops    lstm fc (f ⊙ c_{t−1}), ig (i ⊙ g), cSum (+), tanhc (tanh c_t), h (o ⊙ tanh c_t = h_t);
  *          gru zh (z ⊙ h_{t−1}), oneMinusZ (1 − z), zn ((1 − z) ⊙ n), rh (r ⊙ (W_hn h_{t−1} + b_hn)), h (+ = h_t);
- *          rnn h (a junction: the dot h_t leaves by, labelled with dL/dh_t)
+ *          rnn h (a junction: the dot h_t leaves by, labelled with dL/dh_t); with output feedback the port yPrev
  */
 import type { CellType } from '../engine/model.ts';
 
@@ -129,6 +129,8 @@ export interface DiagramVariant {
   dir?: number;
   /** Where h_t goes up to (default y_t, the output; below the top layer, the layer above). */
   up?: Sym;
+  /** rnn_tanh/rnn_relu: Jordan output feedback (y_{t−1} into the box); `recurrent: false` has no h_{t−1}. */
+  feedback?: { recurrent: boolean; teacherForcing: boolean };
 }
 
 /** The subscripts of a direction: the state read and the step the outputs go to. */
@@ -281,29 +283,46 @@ function gru(v: DiagramVariant): DiagramLayout {
   return { title: 'GRU', nodes, wires, joints, body: BODY };
 }
 
-/** Vanilla RNN (lecture 004): h_t = act(W_xh x_t + W_hh h_{t−1}), one box. */
+/**
+ * Vanilla RNN (lecture 004): h_t = act(W_xh x_t + W_hh h_{t−1}), one box. With Jordan output
+ * feedback (lectures 000, 001) y_{t−1} enters the box from the left too (y*_{t−1}, dashed, when
+ * teacher forced); a pure Jordan network has no h_{t−1} input.
+ */
 function vanilla(v: DiagramVariant): DiagramLayout {
   const { prev, next } = subscripts(v.dir ?? 0);
   const relu = v.cell === 'rnn_relu';
   const aX = 270;
   const xX = 160;
+  const fb = v.feedback;
+  const recurrent = fb?.recurrent ?? true;
+  const terms = `W_ih x_t + b_ih${recurrent ? ` + W_hh h_${prev} + b_hh` : ''}${fb ? ` + W_hy y_${prev}` : ''}`;
+  const [hPrev, x] = inputs(prev, BUS_Y, xX);
   const nodes: DiagramNode[] = [
-    ...inputs(prev, BUS_Y, xX),
-    gate('act', aX, relu ? 'ReLU' : 'tanh', relu ? 'positive' : 'signed', `the one layer: h_t = ${relu ? 'ReLU' : 'tanh'}(W_ih x_t + b_ih + W_hh h_${prev} + b_hh); its δ is dL/d(pre-activation)`),
+    ...(recurrent ? [hPrev] : []),
+    x,
+    gate('act', aX, relu ? 'ReLU' : 'tanh', relu ? 'positive' : 'signed', `the one layer: h_t = ${relu ? 'ReLU' : 'tanh'}(${terms}); its δ is dL/d(pre-activation)`),
     { ...port('h', aX, PATH_Y, { base: 'dL/dh', sub: 't' }, 'dL/dh_t: what comes back from the output and from the next step', { x: aX + 8, y: PATH_Y + 18, anchor: 'start' }, GRAD), kind: 'junction' },
     ...outputs(v, next, PATH_Y, aX),
   ];
   const wires: DiagramWire[] = [
-    wire('bus', [[IN_X, BUS_Y], [aX, BUS_Y], [aX, GATE_Y + BOX_H / 2]], 'state'),
+    wire('bus', [[recurrent ? IN_X : xX, BUS_Y], [aX, BUS_Y], [aX, GATE_Y + BOX_H / 2]], recurrent ? 'state' : 'plain'),
     wire('xIn', [[xX, BOTTOM_Y], [xX, BUS_Y]]),
     wire('hUpPath', [[aX, GATE_Y - BOX_H / 2], [aX, TOP_Y]], 'state', { arrow: true, label: { base: 'h', sub: 't', x: aX + 6, y: GATE_Y - BOX_H / 2 - 8, anchor: 'start' } }),
     wire('hToNext', [[aX, PATH_Y], [OUT_X, PATH_Y]], 'state', { arrow: true }),
   ];
-  return { title: relu ? 'Vanilla RNN (ReLU)' : 'Vanilla RNN (tanh)', nodes, wires, joints: [[xX, BUS_Y]], body: BODY };
+  if (fb) {
+    const sym = { base: fb.teacherForcing ? 'y*' : 'y', sub: prev };
+    const title = fb.teacherForcing ? `the target y*_${prev} fed back through W_hy (teacher forcing: no gradient flows back along it)` : `the previous output y_${prev} fed back through W_hy (Jordan)`;
+    nodes.push(port('yPrev', IN_X, GATE_Y, sym, title, leftLabel(GATE_Y), fb.teacherForcing ? VALUE : BOTH));
+    wires.push(wire('yIn', [[IN_X, GATE_Y], [aX - BOX_W / 2, GATE_Y]], fb.teacherForcing ? 'peephole' : 'plain', { arrow: true }));
+  }
+  const title = `${fb ? (recurrent ? 'Jordan + Elman RNN' : 'Jordan RNN') : 'Vanilla RNN'} (${relu ? 'ReLU' : 'tanh'})`;
+  return { title, nodes, wires, joints: recurrent ? [[xX, BUS_Y]] : [], body: BODY };
 }
 
 /** The layout of a cell variant. */
 export function cellDiagramLayout(v: DiagramVariant): DiagramLayout {
+  if (v.feedback && (v.cell === 'lstm' || v.cell === 'gru')) throw new Error(`cellDiagramLayout: output feedback is an rnn_tanh/rnn_relu option, not ${v.cell}'s`);
   if (v.cell === 'lstm') {
     if (!v.gateNames.includes('g')) throw new Error(`cellDiagramLayout: an LSTM needs its input node g; got gates ${v.gateNames.join(', ')}`);
     return lstm(v);

@@ -10,7 +10,8 @@
  * the layer above (fromOutput), dL/dc_t in total; on the input wires what this step sends back
  * to the previous one (the previous step's fromNext and dcFromNext, or, at the first step,
  * the walk's initialStateGrad when it has one). A gradient cut by the window reads 0, as in
- * the record, with a note.
+ * the record, with a note. With Jordan output feedback, the fed value y_{t−1} and the gradient
+ * this step hands back to it are norms (they have O entries, not H).
  */
 import type { BpttWalk } from '../engine/bpttWalk.ts';
 
@@ -85,7 +86,15 @@ export function cellDiagramValues(walk: BpttWalk, at: DiagramAt, pick: DiagramPi
   // Inputs: the previous state and what this step sends back to it.
   const hPrev = hasPrev ? at_(d.h, prevT) : (walk.initial?.h[row] ?? zero);
   const hPrevGrad = hasPrev ? at_(d.fromNext, prevT) : walk.initialStateGrad?.h[row];
-  out.set('hPrev', { value: read(hPrev), grad: hPrevGrad && read(hPrevGrad), gradName: `dL/dh_${dir === 0 ? 't−1' : 't+1'} from this step`, note: hasPrev ? cutNote(prevT) : 'the walk starts from this state' });
+  const fb = d.feedback;
+  if (fb?.recurrent !== false) out.set('hPrev', { value: read(hPrev), grad: hPrevGrad && read(hPrevGrad), gradName: `dL/dh_${dir === 0 ? 't−1' : 't+1'} from this step`, note: hasPrev ? cutNote(prevT) : 'the walk starts from this state' });
+  if (fb) {
+    // Jordan feedback: what step t reads through W_hy (O values, so always a norm) and the gradient it hands back to it.
+    const O = fb.outSize;
+    const grad = !fb.teacherForcing && t > 0 ? norm(fb.dFed.subarray((t - 1) * O, t * O)) : undefined;
+    const note = t === 0 ? 'nothing is fed back before step 1' : fb.teacherForcing ? 'teacher forced: no gradient flows back along it' : undefined;
+    out.set('yPrev', { value: norm(fb.fed.subarray(t * O, (t + 1) * O)), grad, gradName: 'dL/d(fed value) from this step', alwaysNorm: true, note });
+  }
   if (layer === 0) out.set('x', { text: inputLabel ?? '' });
   else {
     const below = Array.from({ length: D }, (_, e) => Array.from(at_(walk.dirs[(layer - 1) * D + e].h, t))).flat();
@@ -108,7 +117,8 @@ export function cellDiagramValues(walk: BpttWalk, at: DiagramAt, pick: DiagramPi
   const dh = at_(d.dh, t);
   out.set('h', walk.cell === 'rnn_tanh' || walk.cell === 'rnn_relu' ? { grad: read(dh), gradName: 'dL/dh_t' } : { value: read(h), grad: read(dh), gradName: 'dL/dh_t' });
   out.set('hNext', { grad: read(at_(d.fromNext, t)), gradName: `dL/dh_t from ${nextName}`, note: cutNote(t) });
-  out.set('hUp', { grad: read(at_(d.fromOutput, t)), gradName: layer + 1 < walk.numLayers ? 'dL/dh_t from the layer above' : 'dL/dh_t from the output' });
+  const viaFeedback = fb ? `; and ${read(at_(fb.fromFeedback, t))} through y_t fed into step t+1` : '';
+  out.set('hUp', { grad: read(at_(d.fromOutput, t)), gradName: layer + 1 < walk.numLayers ? 'dL/dh_t from the layer above' : `dL/dh_t from the output${viaFeedback}` });
 
   if (walk.cell === 'lstm') {
     const c = at_(d.c!, t);

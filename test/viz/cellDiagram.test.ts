@@ -43,7 +43,7 @@ function boxes(layout: DiagramLayout): Box[] {
     if (n.label) {
       const sym = n.symbol.base.length + 0.75 * (n.symbol.sub?.length ?? 0);
       const lines: Line[] = [[sym, 11], ...(n.shows.value ? [NUMBER] : []), ...(n.shows.grad ? [GRAD] : [])];
-      label(n.id, n.label, n.id === 'x' ? [[sym + 5 + NUMBER[0], 11]] : lines);
+      label(n.id, n.label, n.id === 'x' ? [[sym + 5 + NUMBER[0], 11]] : n.id === 'yPrev' ? [[sym + 2, 11], ...lines.slice(1)] : lines);
     }
   }
   for (const w of layout.wires) if (w.label) label(`wire ${w.id}`, w.label, [[w.label.base.length + 0.75 * (w.label.sub?.length ?? 0), 11]]);
@@ -63,6 +63,8 @@ function variant(config: Partial<ModelConfig> & Pick<ModelConfig, 'cell'>, dir =
 const VARIANTS: [string, DiagramVariant][] = [
   ['rnn_tanh', variant({ cell: 'rnn_tanh' })],
   ['rnn_relu', variant({ cell: 'rnn_relu' })],
+  ['rnn_tanh Jordan + Elman', { ...variant({ cell: 'rnn_tanh' }), feedback: { recurrent: true, teacherForcing: false } }],
+  ['rnn_relu pure Jordan, teacher forced', { ...variant({ cell: 'rnn_relu' }), feedback: { recurrent: false, teacherForcing: true } }],
   ['gru', variant({ cell: 'gru' })],
   ['gru reverse', variant({ cell: 'gru' }, 1)],
   ...LADDER.flatMap((gates) =>
@@ -141,6 +143,21 @@ describe('cellDiagramLayout', () => {
       const gates = rnn.nodes.filter((n) => n.kind === 'gate');
       expect(gates.map((n) => [n.id, n.text])).toEqual([['act', act]]);
     }
+  });
+
+  test('Jordan output feedback: y_{t−1} enters the box (dashed and gradient-free when teacher forced); a pure Jordan network has no h_{t−1}', () => {
+    const elman = cellDiagramLayout({ ...variant({ cell: 'rnn_tanh' }), feedback: { recurrent: true, teacherForcing: false } });
+    const jordan = cellDiagramLayout({ ...variant({ cell: 'rnn_tanh' }), feedback: { recurrent: false, teacherForcing: true } });
+    const node = (l: DiagramLayout, id: string) => l.nodes.find((n) => n.id === id);
+    expect(node(elman, 'yPrev')).toMatchObject({ symbol: { base: 'y', sub: 't−1' }, shows: { value: true, grad: true } });
+    expect(node(elman, 'hPrev')).toBeDefined();
+    expect(elman.wires.find((w) => w.id === 'yIn')!.kind).toBe('plain');
+    expect(elman.title).toBe('Jordan + Elman RNN (tanh)');
+    expect(node(jordan, 'yPrev')).toMatchObject({ symbol: { base: 'y*', sub: 't−1' }, shows: { value: true, grad: false } });
+    expect(node(jordan, 'hPrev')).toBeUndefined();
+    expect(jordan.wires.find((w) => w.id === 'yIn')!.kind).toBe('peephole');
+    expect(jordan.wires.find((w) => w.id === 'bus')!.points[0][0]).toBe(node(jordan, 'x')!.x);
+    expect(() => cellDiagramLayout({ ...variant({ cell: 'gru' }), feedback: { recurrent: true, teacherForcing: false } })).toThrow(/output feedback is an rnn_tanh\/rnn_relu option, not gru's/);
   });
 
   test('reverse direction: the state read and the step the outputs go to are t+1 and t−1', () => {
@@ -256,6 +273,29 @@ describe('cellDiagramValues', () => {
         expect([n.id, r.value !== undefined || r.text !== undefined, r.grad !== undefined]).toEqual([n.id, n.shows.value, n.shows.grad]);
       }
       expect([...readings.keys()].filter((id) => !layout.nodes.some((n) => n.id === id))).toEqual([]);
+    }
+  });
+
+  test('Jordan feedback: y_{t−1} reads the norm of the fed value and of the gradient this step hands back to it; no h_{t−1} without W_hh', () => {
+    for (const outputFeedback of [
+      { recurrent: true, teacherForcing: false },
+      { recurrent: false, teacherForcing: true },
+    ]) {
+      const { config, params, batch } = makeCase({ cell: 'rnn_tanh', numLayers: 1, bidirectional: false, loss: 'cross_entropy', outputMode: 'sequence', B: 1, T: 4, H: 3, O: 3, outputFeedback });
+      const walk = bpttWalk(config, params, batch);
+      const fb = walk.dirs[0].feedback!;
+      const nrm = (buf: Float64Array, t: number) => Math.hypot(...buf.subarray(t * 3, (t + 1) * 3));
+      const layout = cellDiagramLayout({ cell: 'rnn_tanh', gateNames: walk.gateNames, feedback: outputFeedback });
+      for (const t of [0, 2]) {
+        const r = cellDiagramValues(walk, { t, layer: 0, dir: 0 }, 1);
+        const y = r.get('yPrev')!;
+        expect(y.alwaysNorm).toBe(true);
+        expect(y.value).toBeCloseTo(nrm(fb.fed, t), 14);
+        if (t > 0 && !outputFeedback.teacherForcing) expect(y.grad).toBeCloseTo(nrm(fb.dFed, t - 1), 14);
+        else expect(y.grad).toBeUndefined();
+        expect(r.has('hPrev')).toBe(outputFeedback.recurrent);
+        expect([...r.keys()].filter((id) => !layout.nodes.some((n) => n.id === id))).toEqual([]);
+      }
     }
   });
 

@@ -239,7 +239,10 @@ export function Seq2SeqGraph({ walk, labels, view, selected, onSelect, width = 7
           <title>{`hand-over, layer ${l + 1}: ${view === 'forward' ? `‖h_S‖ = ${formatNumber(handOverNorms[l])}` : `‖dL/dh_S‖ = ${formatNumber(handOverNorms[l])} from the decoder into the encoder`}${walk.handOver.c ? (view === 'forward' ? `, ‖c_S‖ = ${formatNumber(vectorNorm(walk.handOver.c[l]))}` : `, ‖dL/dc_S‖ = ${formatNumber(vectorNorm(walk.handOverGrad.c![l]))}`) : ''}`}</title>
         </line>
       ))}
-      <text className="nv-s2s-handover-label" x={(xHand[0] + xHand[1]) / 2} y={yRow(L - 1) - ROW_H / 2 + 4} textAnchor="middle" data-testid="handover-label">
+      <text className="nv-s2s-handover-label" x={(xHand[0] + xHand[1]) / 2} y={yRow(L - 1) - ROW_H / 2 - 4} textAnchor="middle">
+        hand-over
+      </text>
+      <text className="nv-s2s-handover-label" x={(xHand[0] + xHand[1]) / 2} y={yRow(L - 1) - ROW_H / 2 + 9} textAnchor="middle" data-testid="handover-label">
         {view === 'forward' ? `h${sub(S)} →` : `← dL/dh${sub(S)}`}
       </text>
       {part('encoder')}

@@ -119,7 +119,7 @@ export function Seq2SeqStepper({ walk, labels, initialLayer = 0, cursor: cursorP
       </div>
       <StepperControls cursor={cursor} count={count} onMove={move} playing={playing} onPlayingChange={setPlaying} speed={speed} onSpeedChange={setSpeed} />
       <Reads walk={walk} labels={labels} part={part} t={t} phase={phase} top={layer === L - 1} />
-      {phase === 'forward' && part === 'decoder' && t === 0 && <HandOver walk={walk} layer={layer} direction="forward" />}
+      {part === 'decoder' && t === 0 && <HandOver walk={walk} layer={layer} direction={phase} />}
       {phase === 'forward' ? (
         <ForwardStep walk={bw} w={w} t={t} />
       ) : (
@@ -131,7 +131,6 @@ export function Seq2SeqStepper({ walk, labels, initialLayer = 0, cursor: cursorP
         />
       )}
       {phase === 'forward' && part === 'encoder' && t === S - 1 && <HandOver walk={walk} layer={layer} direction="forward" />}
-      {phase === 'backward' && part === 'decoder' && t === 0 && <HandOver walk={walk} layer={layer} direction="backward" />}
     </section>
   );
 }

@@ -95,7 +95,7 @@ describe('UnrolledGraph with output feedback', () => {
       expect(e.dataset.value).toBeUndefined();
       expect(getComputedStyle(e.querySelector('path')!).strokeDasharray).not.toBe('none');
     }
-    expect(c.textContent).toContain('teacher forced: no gradient along it');
+    expect(c.textContent).toContain('(teacher forced, no gradient)');
     expect(horizontalLines(c)).toBe(0);
     const plain = walkOf();
     const p = await render(<UnrolledGraph shape={walkGraphShape(plain)} view="backward" norms={walkGraphNorms(plain, 'backward')} />);

@@ -102,7 +102,8 @@ export function BpttStepper({ walk, initialRow = 0, cursor: cursorProp, onCursor
           </label>
         )}
         <span className="nv-muted">
-          {walk.cell}, loss <Num value={walk.loss} testId="walk-loss" />
+          {walk.cell}
+          {w.feedback ? ' with output feedback' : ''}, loss <Num value={walk.loss} testId="walk-loss" />
           {walk.window < T ? `, window k = ${walk.window}` : ', full BPTT'}
         </span>
       </header>

@@ -39,7 +39,7 @@ export function FeedbackEdges({ feedback, steps, cx, step, yOut, yCell, node, no
   return (
     <g className={`nv-feedback${forced ? ' nv-feedback-forced' : ''}`}>
       <text className="nv-caption" x={caption.x} y={caption.y} textAnchor="end">
-        {forced ? '⤵ dashed: the target y*_(t−1) is fed back (teacher forced: no gradient along it)' : '⤵ curved: y_(t−1) fed back into h_t through W_hy'}
+        {forced ? '⤵ dashed: target y*_(t−1) fed back (teacher forced, no gradient)' : '⤵ y_(t−1) fed back into h_t through W_hy'}
       </text>
       {steps.map((t) => {
         const v = norms?.[t - 1];

@@ -71,7 +71,7 @@ export function SigmaChart({ sigma, rowNames, height, note }: SigmaChartProps) {
     <figure className="chart nv-training-chart" data-testid="sigma-chart">
       <figcaption className="chart-title">σ_max(W_hh): below 1 the gradient through time shrinks, above it can grow</figcaption>
       {note && (
-        <p className="muted nv-chart-note" data-testid="sigma-note">
+        <p className="note" data-testid="sigma-note">
           {note}
         </p>
       )}

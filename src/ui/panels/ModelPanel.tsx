@@ -1,8 +1,9 @@
-/** Model: the cell (with the LSTM's gate ladder and peepholes), size, depth, direction, input encoding, initialization, dropout. */
+/** Model: the cell (with the LSTM's gate ladder and peepholes), size, depth, direction, input encoding, output feedback, initialization, dropout. */
 import { FULL_LSTM, INIT_SCHEMES, type CellType, type InitScheme, type LstmGates } from '../../engine/model.ts';
 import { isPending, selectInit, selectModel, selectTaskSettings, selectTraining, usePending, useTask } from '../../store/selectors.ts';
 import { useStore } from '../../store/store.ts';
 import { Checkbox, Select, Slider } from '../controls/inputs.tsx';
+import { OutputFeedbackControls } from './OutputFeedbackControls.tsx';
 import { Section } from './Section.tsx';
 
 /** The cells, as the lectures name them. */
@@ -58,6 +59,7 @@ export function ModelPanel() {
       {encoding === 'embedding' && (
         <Slider id="embedding" label="Embedding size" help="Width of each learned token vector" pending={p('model.embeddingSize')} value={model.embeddingSize ?? 16} min={1} max={128} step={1} onChange={(v) => setModel({ embeddingSize: v })} />
       )}
+      <OutputFeedbackControls encoding={encoding} />
       <Select id="init" label="Initialization" help="How the seeded initial weights are drawn" pending={p('init.scheme')} value={init.scheme} options={INIT_SCHEMES.map((s) => ({ value: s, label: INIT_LABELS[s] }))} onChange={(v) => setInit({ scheme: v as InitScheme })} />
       {model.cell === 'lstm' && lstm.gates.forget && (
         <Checkbox id="forget-bias" label="Forget-gate bias 1" help="Start the forget gate open (Jozefowicz et al. 2015), so the cell remembers from the first step" pending={p('init.forgetBiasOne')} checked={init.forgetBiasOne} onChange={(on) => setInit({ forgetBiasOne: on })} />

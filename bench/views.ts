@@ -7,7 +7,7 @@
  * both ways and the page's frame rate from requestAnimationFrame timings. With `shots`, it instead writes docs/page-network-<tab>.png
  * at 1280x720 (light) after a few seconds of training on the page's defaults.
  *
- * Usage: `npx tsx bench/views.ts [seconds per phase, default 20] [open-first]` or `npx tsx bench/views.ts shots [out-dir]`.
+ * Usage: `npx tsx bench/views.ts [seconds per phase, default 30] [pairs of phases, default 4]` or `npx tsx bench/views.ts shots [out-dir]`.
  * On this machine SwiftShader (WebGPU on the CPU) shares the 2 cores with the page and the
  * worker, so the slowdown measured here is pessimistic for a real GPU.
  */
@@ -138,8 +138,18 @@ async function shots(url: string, outDir: string): Promise<void> {
   }
 }
 
-/** Trains with the views closed, then open, and prints the figures. */
-async function bench(url: string, seconds: number, openFirst: boolean): Promise<void> {
+/** The middle value. */
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/**
+ * Trains in phases with the views hidden and shown, in the order hidden, shown, shown, hidden,
+ * hidden, shown, ... (ABBA: a drift over the run falls on both alike), and prints each phase and
+ * the ratio of each adjacent (hidden, shown) pair's steps per second.
+ */
+async function bench(url: string, seconds: number, pairs: number): Promise<void> {
   const browser = await chromium.launch({ executablePath: requireChromium(), args: [...baseArgs, ...webgpuArgs] });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -148,34 +158,39 @@ async function bench(url: string, seconds: number, openFirst: boolean): Promise<
     await ready(page);
     await headline(page);
     console.log(`backend: ${await page.getByTestId('backend').textContent()}`);
-    // Closed and open alternate (closed, open, closed, open) so a drift over the run (validation passes, a warmer GPU) falls on both.
+    const order = Array.from({ length: pairs }, (_, p) => (p % 2 ? [true, false] : [false, true])).flat();
     const results: { open: boolean; r: Awaited<ReturnType<typeof trainFor>> }[] = [];
     let i = 0;
-    for (const open of openFirst ? [true, false, true, false] : [false, true, false, true]) {
+    for (const open of order) {
       await showViews(page, open);
-      // Open: every tab in turn, a second each, so each view draws while training runs.
+      // Shown: every tab in turn, a second each, so each view draws (and mounts) while training runs.
       const r = await trainFor(page, seconds, open ? async (p) => void (await p.getByTestId(`nv-tab-${TABS[i++ % TABS.length]}`).click()) : undefined);
       results.push({ open, r });
-      console.log(`${open ? 'open  ' : 'closed'} ${r.stepsPerSecond.toFixed(3)} steps/s, ${r.fps.toFixed(1)} frames/s, p95 frame ${r.p95FrameMs.toFixed(1)} ms, at step ${await stepCount(page)}`);
+      console.log(`${open ? 'shown ' : 'hidden'} ${r.stepsPerSecond.toFixed(3)} steps/s, ${r.fps.toFixed(1)} frames/s, p95 frame ${r.p95FrameMs.toFixed(1)} ms, at step ${await stepCount(page)}`);
     }
-    const mean = (open: boolean, key: 'stepsPerSecond' | 'fps' | 'p95FrameMs') => {
-      const rs = results.filter((x) => x.open === open).map((x) => x.r[key]);
-      return rs.reduce((a, c) => a + c, 0) / rs.length;
-    };
-    console.log(`\n${seconds} s per phase, LSTM H=128, B=32, T=64, adding problem; means of two phases each\n`);
-    console.log('| views | steps/s | frames/s | p95 frame (ms) |\n|---|---|---|---|');
-    for (const open of [false, true]) console.log(`| ${open ? 'open (tabs cycled each second)' : 'hidden'} | ${mean(open, 'stepsPerSecond').toFixed(3)} | ${mean(open, 'fps').toFixed(1)} | ${mean(open, 'p95FrameMs').toFixed(1)} |`);
-    console.log(`\nsteps/s open ÷ hidden = ${(mean(true, 'stepsPerSecond') / mean(false, 'stepsPerSecond')).toFixed(3)}`);
+    const ratios: number[] = [];
+    for (let p = 0; p < pairs; p++) {
+      const [a, b] = results.slice(2 * p, 2 * p + 2);
+      const [hidden, shown] = a.open ? [b, a] : [a, b];
+      ratios.push(shown.r.stepsPerSecond / hidden.r.stepsPerSecond);
+    }
+    const of = (open: boolean, key: 'stepsPerSecond' | 'fps' | 'p95FrameMs') => results.filter((x) => x.open === open).map((x) => x.r[key]);
+    const mean = (xs: number[]) => xs.reduce((a, c) => a + c, 0) / xs.length;
+    console.log(`\n${seconds} s per phase, ${2 * pairs} phases; LSTM H=128, B=32, T=64, adding problem\n`);
+    console.log('| views | steps/s (mean) | frames/s (mean) | p95 frame (ms, mean) |\n|---|---|---|---|');
+    for (const open of [false, true]) console.log(`| ${open ? 'shown (tabs cycled each second)' : 'hidden'} | ${mean(of(open, 'stepsPerSecond')).toFixed(3)} | ${mean(of(open, 'fps')).toFixed(1)} | ${mean(of(open, 'p95FrameMs')).toFixed(1)} |`);
+    console.log(`\nsteps/s shown ÷ hidden, per pair: ${ratios.map((r) => r.toFixed(3)).join(', ')}; median ${median(ratios).toFixed(3)}, mean ${mean(ratios).toFixed(3)}`);
+    console.log(`least frames/s in a shown phase: ${Math.min(...of(true, 'fps')).toFixed(1)}`);
   } finally {
     await browser.close();
   }
 }
 
 const [mode, arg] = process.argv.slice(2);
-const server = await serveDir(join(root, 'dist'));
+const server = await serveDir(process.env.DIST ?? join(root, 'dist')); // DIST: another build folder
 try {
   if (mode === 'shots') await shots(server.url, arg ?? join(root, 'docs'));
-  else await bench(server.url, Number(mode ?? 20), arg === 'open-first');
+  else await bench(server.url, Number(mode ?? 30), Number(arg ?? 4));
 } finally {
   await server.close();
 }

@@ -1,18 +1,21 @@
 /**
- * One cell of the unrolled graph at (t, layer, direction) for the walked example: its gates,
- * h_t and c_t, dL/dh_t and dL/dc_t as bar vectors with their norms; the cell's equations
- * (EquationsPanel); and the state update with the values of one chosen unit substituted,
- * e.g. for the LSTM c_t = f ⊙ c_{t-1} + i ⊙ g and h_t = o ⊙ tanh(c_t) (a gate the lectures'
- * ladder removes is the constant 1). With Jordan output feedback it also shows the value fed
- * back into h_t and the equation's W_hy y_{t-1} term. Every number is the walk's own.
+ * One cell of the unrolled graph at (t, layer, direction) for the walked example: on top the
+ * lectures' picture of the cell (CellDiagram) with one chosen unit's values or every vector's
+ * norm; each equation of the cell with that unit's values substituted (SubstitutedEquations;
+ * a gate the lectures' ladder removes is the constant 1); its gates, h_t and c_t, dL/dh_t and
+ * dL/dc_t as bar vectors with their norms; and the cell's equations (EquationsPanel). With
+ * Jordan output feedback it also shows the value fed back into h_t and the equation's
+ * W_hy y_{t-1} term. Escape closes it. Every number is the walk's own.
  */
 import { useState } from 'react';
 import type { GraphNode } from '../../store/networkStore.ts';
 import type { WalkView } from '../../train/walk.ts';
 import { EquationsPanel } from '../equations/EquationsPanel.tsx';
 import { BarVector } from './BarVector.tsx';
+import { CellDiagram } from './CellDiagram.tsx';
 import { FedValue } from './FeedbackStep.tsx';
 import { Num } from './Num.tsx';
+import { SubstitutedEquations } from './SubstitutedEquations.tsx';
 
 /** Props of {@link CellInspector}. */
 export interface CellInspectorProps {
@@ -32,20 +35,17 @@ export function CellInspector({ walk, node, onClose }: CellInspectorProps) {
   const d = w.dirs[node.layer * w.D + node.dir];
   const { t } = node;
   const [unit, setUnit] = useState(0);
+  const [norms, setNorms] = useState(false);
   const j = Math.min(unit, H - 1);
   const prevT = node.dir === 0 ? t - 1 : t + 1;
   const hasPrev = prevT >= 0 && prevT < w.T;
   const vec = (buf: Float64Array | null, width = H) => (buf ? buf.subarray(t * width, (t + 1) * width) : null);
-  const gate = (name: string) => {
-    const k = w.gateNames.indexOf(name);
-    return k < 0 ? null : d.gates[t * G * H + k * H + j];
-  };
   // Before the first step: the state the walk started from (a decoder's hand-over), else zero.
   const prev = (buf: Float64Array | null, start: Float64Array[] | null | undefined) => (buf && hasPrev ? buf[prevT * H + j] : start ? start[node.layer * w.D + node.dir][j] : 0);
   const gates = vec(d.gates, G * H)!;
   const h = d.h[t * H + j];
   return (
-    <section className="nv-inspector" aria-label={`Cell at t = ${t + 1}, layer ${node.layer + 1}`} data-testid="cell-inspector">
+    <section className="nv-inspector" aria-label={`Cell at t = ${t + 1}, layer ${node.layer + 1}`} data-testid="cell-inspector" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <header className="nv-inspector-head">
         <strong>
           Cell t = {t + 1}, layer {node.layer + 1}
@@ -56,6 +56,21 @@ export function CellInspector({ walk, node, onClose }: CellInspectorProps) {
           Close
         </button>
       </header>
+      <div className="nv-inspector-pick" role="group" aria-label="Values shown in the diagram">
+        <span className="nv-segmented">
+          <button type="button" aria-pressed={!norms} onClick={() => setNorms(false)} data-testid="insp-pick-unit" title="One unit's values">
+            Unit
+          </button>
+          <button type="button" aria-pressed={norms} onClick={() => setNorms(true)} data-testid="insp-pick-norm" title="The norm ‖·‖ of each vector">
+            Norms ‖·‖
+          </button>
+        </span>
+        <label title="The unit whose values the diagram and the equations show">
+          unit{' '}
+          <input type="number" min={0} max={H - 1} value={j} onChange={(e) => setUnit(Math.max(0, Math.floor(Number(e.target.value) || 0)))} data-testid="insp-unit" />
+        </label>
+      </div>
+      <CellDiagram walk={w} at={node} pick={norms ? 'norm' : j} inputLabel={walk.labels[t]} />
       <div className="nv-inspector-body">
         <div className="nv-inspector-vectors">
           {w.gateNames.map((name, k) => (
@@ -68,11 +83,7 @@ export function CellInspector({ walk, node, onClose }: CellInspectorProps) {
           {d.dc && <BarVector name="dL/dc_t" values={vec(d.dc)!} kind="signed" testId="insp-dc" />}
         </div>
         <div className="nv-inspector-unit">
-          <label title="The unit whose values are substituted into the update">
-            Unit{' '}
-            <input type="number" min={0} max={H - 1} value={j} onChange={(e) => setUnit(Math.max(0, Math.floor(Number(e.target.value) || 0)))} data-testid="insp-unit" />
-          </label>
-          <Substituted walk={walk} gate={gate} prevH={prev(d.h, w.initial?.h)} prevC={prev(d.c, w.initial?.c)} h={h} c={d.c ? d.c[t * H + j] : null} />
+          {w.cell === 'lstm' || w.cell === 'gru' ? <SubstitutedEquations walk={w} at={node} unit={j} /> : <Substituted walk={walk} prevH={prev(d.h, w.initial?.h)} h={h} />}
           <EquationsPanel cell={w.cell} outputFeedback={d.feedback ?? undefined} />
         </div>
       </div>
@@ -83,35 +94,13 @@ export function CellInspector({ walk, node, onClose }: CellInspectorProps) {
 /** Props of {@link Substituted}. */
 interface SubstitutedProps {
   walk: WalkView;
-  /** The unit's value of a gate, or null where the cell has no such gate. */
-  gate: (name: string) => number | null;
   prevH: number;
-  prevC: number;
   h: number;
-  c: number | null;
 }
 
-/** The state update of one unit with its numbers. */
-function Substituted({ walk, gate, prevH, prevC, h, c }: SubstitutedProps) {
+/** A vanilla RNN's update for one unit with its numbers (gated cells: SubstitutedEquations). */
+function Substituted({ walk, prevH, h }: SubstitutedProps) {
   const cell = walk.walk.cell;
-  if (cell === 'lstm' && c !== null) {
-    const [i, f, g, o] = [gate('i') ?? 1, gate('f') ?? 1, gate('g')!, gate('o') ?? 1];
-    return (
-      <p className="nv-substituted" data-testid="insp-substituted">
-        c_t = f·c_(t−1) + i·g = <Num value={f} /> · <Num value={prevC} /> + <Num value={i} /> · <Num value={g} /> = <Num value={f * prevC + i * g} testId="insp-sub-c" />
-        <br />
-        h_t = o·tanh(c_t) = <Num value={o} /> · tanh(<Num value={c} />) = <Num value={o * Math.tanh(c)} testId="insp-sub-h" />
-      </p>
-    );
-  }
-  if (cell === 'gru') {
-    const [z, n] = [gate('z')!, gate('n')!];
-    return (
-      <p className="nv-substituted" data-testid="insp-substituted">
-        h_t = (1 − z)·n + z·h_(t−1) = (1 − <Num value={z} />) · <Num value={n} /> + <Num value={z} /> · <Num value={prevH} /> = <Num value={(1 - z) * n + z * prevH} testId="insp-sub-h" />
-      </p>
-    );
-  }
   const fb = walk.walk.dirs[0].feedback;
   return (
     <p className="nv-substituted" data-testid="insp-substituted">

@@ -1,5 +1,5 @@
 /** The content of the network panel's chosen tab, drawn from the walk, the run's history and the σ_max series. */
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import type { AnyWalkView, WalkView } from '../../train/walk.ts';
 import type { NetworkTab } from '../../store/networkStore.ts';
 import { selectPinnedUnit, selectSelected, selectView, useNetworkStore } from '../../store/networkStore.ts';
@@ -57,11 +57,17 @@ function GraphTab({ walk, width }: { walk: WalkView; width: number }) {
   const shape = useMemo(() => walkGraphShape(w), [w]);
   const norms = useMemo(() => walkGraphNorms(w, view), [w, view]);
   const inView = selected && selected.t < w.T && selected.layer < w.numLayers && selected.dir < w.D ? selected : null;
+  const box = useRef<HTMLDivElement>(null);
+  /** Closes the inspector and gives the keyboard focus back to the graph's node. */
+  const close = () => {
+    setSelected(null);
+    box.current?.querySelector<SVGElement>('[data-testid="graph-node"][tabindex="0"]')?.focus();
+  };
   return (
-    <div className="nv-graph-tab">
+    <div className="nv-graph-tab" ref={box}>
       <GraphViewSwitch />
-      <UnrolledGraph shape={shape} view={view} norms={norms} selected={inView} onSelect={(t, layer, dir) => setSelected({ t, layer, dir })} width={width} />
-      {inView && <CellInspector walk={walk} node={inView} onClose={() => setSelected(null)} />}
+      <UnrolledGraph shape={shape} view={view} norms={norms} selected={inView} onSelect={(t, layer, dir) => setSelected({ t, layer, dir })} onEscape={close} width={width} />
+      {inView && <CellInspector walk={walk} node={inView} onClose={close} />}
     </div>
   );
 }

@@ -17,6 +17,7 @@ import { logMagnitudeColor, magnitudeColor, maxAbsFinite, MISSING } from './colo
 import { formatNumber, stepLabel } from './format.ts';
 import { checkShape, cutBoundaries, feedbackSteps, graphRows, windowSpans, type GraphShape } from './graphLayout.ts';
 import { StepBrush } from './StepBrush.tsx';
+import { nodeLabel, useGraphKeys } from './useGraphKeys.ts';
 import type { GraphNorms } from './walkNorms.ts';
 import './network.css';
 
@@ -39,6 +40,8 @@ export interface UnrolledGraphProps {
   selected?: NodeRef | null;
   /** Called when a node is clicked, with 0-based t. */
   onSelect?: (t: number, layer: number, dir: number) => void;
+  /** Called on Escape while a node has keyboard focus (the page closes the cell inspector). */
+  onEscape?: () => void;
   /** Visible steps [start, end); uncontrolled (first 40 steps) when absent. */
   range?: readonly [number, number];
   /** Called when the brush picks another range. */
@@ -56,7 +59,7 @@ const LEFT = 64;
 const RIGHT = 16;
 
 /** The unrolled graph with its legend and brush. */
-export function UnrolledGraph({ shape, view, norms, selected, onSelect, range, onRangeChange, width = 760 }: UnrolledGraphProps) {
+export function UnrolledGraph({ shape, view, norms, selected, onSelect, onEscape, range, onRangeChange, width = 760 }: UnrolledGraphProps) {
   checkShape(shape);
   const { T, window: k, outputMode } = shape;
   const [ownRange, setOwnRange] = useState<[number, number]>([0, Math.min(T, 40)]);
@@ -66,6 +69,7 @@ export function UnrolledGraph({ shape, view, norms, selected, onSelect, range, o
     onRangeChange?.(r);
   };
   const rows = graphRows(shape);
+  const { ref: graphRef, tabIndex, onFocusNode, onKeyDown } = useGraphKeys({ T, rows, range: [start, end], setRange, selected, onSelect, onEscape });
   const D = shape.bidirectional ? 2 : 1;
   if (norms && norms.nodes.length !== rows.length) throw new RangeError(`UnrolledGraph: norms.nodes has ${norms.nodes.length} rows, the shape has ${rows.length}`);
 
@@ -96,7 +100,7 @@ export function UnrolledGraph({ shape, view, norms, selected, onSelect, range, o
   const lineX = (b: number) => (x(b - 1)! + bw + x(b)!) / 2; // between columns b-1 and b
 
   return (
-    <svg className="nv-graph" width={width} height={height} data-testid="unrolled-graph" data-visible-start={start} data-visible-end={end} role="group" aria-label="Unrolled network">
+    <svg className="nv-graph" width={width} height={height} data-testid="unrolled-graph" data-visible-start={start} data-visible-end={end} role="group" aria-label="Unrolled network: arrow keys move between cells, Enter opens one" ref={graphRef} onKeyDown={onKeyDown}>
       {norms && (
         <ColorLegend
           label={view === 'forward' ? '‖h_t‖' : '‖dL/dh_t‖'}
@@ -168,6 +172,10 @@ export function UnrolledGraph({ shape, view, norms, selected, onSelect, range, o
                 data-dir={dir}
                 data-value={v}
                 onClick={() => onSelect?.(t, layer, dir)}
+                tabIndex={tabIndex(t, r)}
+                role="button"
+                aria-label={nodeLabel(t, layer, dir, D, view, v)}
+                onFocus={() => onFocusNode(t, r)}
               >
                 <title>{`t = ${stepLabel(t)}, layer ${layer + 1}${D === 2 ? (dir === 0 ? ' forward' : ' reverse') : ''}${v === undefined ? '' : `: ${view === 'forward' ? '‖h_t‖' : '‖dL/dh_t‖'} = ${formatNumber(v)}`}`}</title>
               </rect>

@@ -14,6 +14,9 @@
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright';
 import { baseArgs, requireChromium, webgpuArgs } from '../test/chromium.ts';
+import { encodeHash } from '../src/share/hash.ts';
+import { LESSONS, lessonState } from '../src/share/lessons.ts';
+import { applyOverride, type StateOverride } from '../src/share/schema.ts';
 import { root } from '../test/e2e/build.ts';
 import { serveDir } from '../test/e2e/serve.ts';
 
@@ -120,16 +123,28 @@ async function shots(url: string, outDir: string): Promise<void> {
         console.log(`wrote ${back}`);
       }
     }
-    // A vanilla RNN against the LSTM just trained, on the gradient tab: the LSTM's last ‖dL/dh_t‖ is the dashed earlier run.
-    await page.locator('#cell').selectOption('rnn_tanh');
-    await page.getByTestId('reset').click();
-    await ready(page);
-    await page.getByTestId('play').click();
-    await page.waitForTimeout(6000);
-    await page.getByTestId('play').click();
-    await page.waitForTimeout(1500);
+    // The vanishing-gradients lesson's pair at T = 50 on the CPU backend, the LSTM with its forget-gate bias at 1: rnn_tanh for
+    // 500 steps, then the LSTM (opened as a link in the same page, so the rnn_tanh run stays as an earlier run) until it has
+    // learned the task (about 1,000 steps): the gradient tab draws the LSTM's ‖dL/dh_t‖ solid and the rnn_tanh run's dashed.
+    const lesson = LESSONS.find((l) => l.id === 'vanishing-gradients')!;
+    const pair: [StateOverride, number][] = [
+      [{ config: { task: { settings: { T: 50 } } }, backend: 'cpu' }, 500],
+      [{ config: { task: { settings: { T: 50 } }, model: { cell: 'lstm' }, init: { forgetBiasOne: true } }, backend: 'cpu' }, 1200],
+    ];
+    for (const [override, steps] of pair) {
+      await page.goto(`${url}#${encodeHash(applyOverride(lessonState(lesson), override))}`);
+      await ready(page);
+      await page.getByTestId('play').click();
+      const end = Date.now() + 240_000;
+      while ((await stepCount(page)) < steps && Date.now() < end) await page.waitForTimeout(1000);
+      await page.getByTestId('play').click();
+      await page.waitForTimeout(1500);
+      console.log(`trained ${await page.getByTestId('model-summary').textContent()} to step ${await stepCount(page)}`);
+    }
+    await showViews(page, true);
     await page.getByTestId('nv-tab-gradients').click();
     await page.waitForTimeout(800);
+    await page.getByTestId('network-views').scrollIntoViewIfNeeded();
     const compare = join(outDir, 'page-network-gradients-rnn-vs-lstm.png');
     await page.screenshot({ path: compare });
     console.log(`wrote ${compare}`);

@@ -237,7 +237,12 @@ describe('GradientOverTime', () => {
     const d = curves[2].getAttribute('d')!;
     expect(d).not.toMatch(/NaN|Infinity/);
     expect(d.match(/M/g)).toHaveLength(4); // the plottable points 0, 2, 4, 6 stand alone: four runs
-    expect(c.textContent).toContain('lstm, adding');
+    expect(c.textContent).toContain('this run, step 3');
+    expect(c.textContent).toContain('earlier: lstm, adding');
+    // The legend (this run, then one row per earlier run) sits above the plot: no point of a curve rises into it.
+    const labels = [...c.querySelectorAll<SVGTextElement>('.nv-curve-label')].map((t) => Number(t.getAttribute('y')));
+    const tops = [...c.querySelectorAll<SVGPathElement>('.nv-curve')].flatMap((p) => (p.getAttribute('d') ?? '').match(/-?[\d.]+,-?[\d.]+/g) ?? []).map((xy) => Number(xy.split(',')[1]));
+    expect(Math.min(...tops)).toBeGreaterThan(Math.max(...labels));
     const empty = await render(<GradientOverTime history={[{ step: 1, dhNorm: [new Float64Array(5)] }]} />);
     expect(byId(empty, 'gradient-empty').textContent).toBe('no non-zero, finite gradient to plot');
   });

@@ -44,6 +44,8 @@ export interface GradientOverTimeProps {
 }
 
 const M = { left: 60, right: 16, top: 12, bottom: 30 };
+/** Height of one legend row above the plot. */
+const ROW = 14;
 
 /** Whether a value can sit on a log axis. */
 const plottable = (v: number) => v > 0 && Number.isFinite(v);
@@ -63,6 +65,9 @@ function powerOfTen(v: number): string {
 
 /** The chart. */
 export function GradientOverTime({ history, series = 0, fade = 4, overlays = [], label, width = 560, height = 240 }: GradientOverTimeProps) {
+  // A legend row per curve (this run's, then each earlier run's) above the plot, each with a sample of its line.
+  const legendRows = (history.length ? 1 : 0) + overlays.length;
+  const top = M.top + ROW * legendRows;
   const recent = history.slice(-(fade + 1)).map((s) => {
     const values = s.dhNorm[series];
     if (!values) throw new RangeError(`GradientOverTime: step ${s.step} has no series ${series} (it has ${s.dhNorm.length})`);
@@ -83,7 +88,7 @@ export function GradientOverTime({ history, series = 0, fade = 4, overlays = [],
   const x = scaleLinear().domain([0, Math.max(1, T - 1)]).range([M.left, width - M.right]);
   const y = scaleLog()
     .domain(empty ? [1e-6, 1] : [lo, hi])
-    .range([height - M.bottom, M.top])
+    .range([height - M.bottom, top])
     .nice();
   const path = line<number>()
     .defined((v) => plottable(v))
@@ -93,6 +98,12 @@ export function GradientOverTime({ history, series = 0, fade = 4, overlays = [],
   const yTicks = y.ticks().filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
   const colors = ghostColors(overlays.length);
   const latest = recent.at(-1);
+  const legendY = (row: number) => M.top + ROW * row + ROW / 2 - 4;
+  // About 6.2 px a character at the labels' 11 px: longer labels end in … (the whole label is the row's tooltip).
+  const fit = (text: string) => {
+    const room = Math.max(8, Math.floor((width - M.right - M.left - 28) / 6.2));
+    return text.length <= room ? text : `${text.slice(0, room - 1)}…`;
+  };
 
   return (
     <svg className="nv-gradient" width={width} height={height} data-testid="gradient-over-time" role="img" aria-label="Gradient norm over time, log scale">
@@ -112,14 +123,16 @@ export function GradientOverTime({ history, series = 0, fade = 4, overlays = [],
       <text className="nv-axis" x={(M.left + width - M.right) / 2} y={height - 3} textAnchor="middle">
         step t
       </text>
-      <text className="nv-axis" transform={`translate(12,${(M.top + height - M.bottom) / 2}) rotate(-90)`} textAnchor="middle">
+      <text className="nv-axis" transform={`translate(12,${(top + height - M.bottom) / 2}) rotate(-90)`} textAnchor="middle">
         ‖dL/dh_t‖ (log)
       </text>
       {overlays.map((o, i) => (
         <g key={`o${i}`} data-testid="gradient-overlay">
           <path className="nv-curve" d={d(o.values)} stroke={colors[i]} strokeDasharray="5 3" />
-          <text className="nv-curve-label" x={width - M.right - 4} y={M.top + 12 + 14 * i} textAnchor="end" fill={colors[i]}>
-            {o.label}
+          <line className="nv-curve" x1={M.left} x2={M.left + 22} y1={legendY(i + (latest ? 1 : 0))} y2={legendY(i + (latest ? 1 : 0))} stroke={colors[i]} strokeDasharray="5 3" />
+          <text className="nv-curve-label" x={M.left + 28} y={legendY(i + (latest ? 1 : 0)) + 4} fill={colors[i]}>
+            {fit(`earlier: ${o.label}`)}
+            <title>{o.label}</title>
           </text>
         </g>
       ))}
@@ -132,9 +145,12 @@ export function GradientOverTime({ history, series = 0, fade = 4, overlays = [],
         </g>
       ))}
       {latest && (
-        <text className="nv-curve-label nv-current-label" x={M.left + 6} y={M.top + 12}>
-          {label ?? `step ${latest.step}`}
-        </text>
+        <g className="nv-current">
+          <line className="nv-curve" x1={M.left} x2={M.left + 22} y1={legendY(0)} y2={legendY(0)} />
+          <text className="nv-curve-label nv-current-label" x={M.left + 28} y={legendY(0) + 4}>
+            {label ?? `this run, step ${latest.step}`}
+          </text>
+        </g>
       )}
       {empty && (
         <text className="nv-muted" x={(M.left + width) / 2} y={height / 2} textAnchor="middle" data-testid="gradient-empty">

@@ -92,7 +92,7 @@ async function showViews(page: Page, on: boolean): Promise<void> {
 async function shots(url: string, outDir: string): Promise<void> {
   const browser = await chromium.launch({ executablePath: requireChromium(), args: [...baseArgs, ...webgpuArgs] });
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, colorScheme: 'light' });
+    let page = await browser.newPage({ viewport: { width: 1280, height: 720 }, colorScheme: 'light' });
     page.on('console', (msg) => msg.type() === 'error' && console.log(`console error: ${msg.text()}`));
     page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
     await page.goto(url);
@@ -126,6 +126,9 @@ async function shots(url: string, outDir: string): Promise<void> {
     // The vanishing-gradients lesson's pair at T = 50 on the CPU backend, the LSTM with its forget-gate bias at 1: rnn_tanh for
     // 500 steps, then the LSTM (opened as a link in the same page, so the rnn_tanh run stays as an earlier run) until it has
     // learned the task (about 1,000 steps): the gradient tab draws the LSTM's ‖dL/dh_t‖ solid and the rnn_tanh run's dashed.
+    // A page of its own, so the only earlier run is the rnn_tanh one.
+    await page.close();
+    page = await browser.newPage({ viewport: { width: 1280, height: 720 }, colorScheme: 'light' });
     const lesson = LESSONS.find((l) => l.id === 'vanishing-gradients')!;
     const pair: [StateOverride, number][] = [
       [{ config: { task: { settings: { T: 50 } } }, backend: 'cpu' }, 500],

@@ -22,7 +22,7 @@
 import type { CellType } from '../engine/model.ts';
 
 /** The diagram's coordinate system (the SVG's viewBox). */
-export const VIEW_W = 560;
+export const VIEW_W = 566;
 /** Height of the viewBox. */
 export const VIEW_H = 336;
 /** Size of a gate box. */
@@ -32,7 +32,7 @@ export const BOX_H = 50;
 /** Radius of a pointwise operation's circle. */
 export const OP_R = 11;
 /** Spacing of a label's lines. */
-export const LINE_H = 13;
+export const LINE_H = 14;
 
 const PATH_Y = 64;
 const BUS_Y = 268;

@@ -24,11 +24,11 @@ const overlaps = (a: Box, b: Box) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 &
 
 /** Width of a line of text in DejaVu Sans, counting each character as a digit (0.64 em; '-', '.' and most letters are narrower). */
 const textWidth = ([chars, px]: Line) => chars * 0.64 * px;
-/** A line: characters and font size (cellDiagram.css: labels 11 px, gradients 9.5 px). */
+/** A line: characters and font size (cellDiagram.css: labels 12 px, gradients 10.5 px). */
 type Line = [number, number];
 /** The widest number formatNumber prints ("-1.234e-5") and a gradient line ("∇ -1.234e-5"). */
-const NUMBER: Line = [9, 11];
-const GRAD: Line = [11, 9.5];
+const NUMBER: Line = [9, 12];
+const GRAD: Line = [11, 10.5];
 
 /** Boxes of every gate, circle and label of a layout, labels sized for their widest content. */
 function boxes(layout: DiagramLayout): Box[] {
@@ -36,17 +36,17 @@ function boxes(layout: DiagramLayout): Box[] {
   const label = (what: string, spot: { x: number; y: number; anchor: string }, widths: Line[]) => {
     const w = Math.max(...widths.map(textWidth));
     const x0 = spot.anchor === 'start' ? spot.x : spot.anchor === 'end' ? spot.x - w : spot.x - w / 2;
-    out.push({ what: `label ${what}`, x0, y0: spot.y - 9, x1: x0 + w, y1: spot.y + (widths.length - 1) * LINE_H + 3 });
+    out.push({ what: `label ${what}`, x0, y0: spot.y - 10, x1: x0 + w, y1: spot.y + (widths.length - 1) * LINE_H + 3 });
   };
   for (const n of layout.nodes) {
     if (n.kind === 'gate' || n.kind === 'op') out.push({ what: `${n.kind} ${n.id}`, x0: n.x - n.w / 2, y0: n.y - n.h / 2, x1: n.x + n.w / 2, y1: n.y + n.h / 2 });
     if (n.label) {
       const sym = n.symbol.base.length + 0.75 * (n.symbol.sub?.length ?? 0);
-      const lines: Line[] = [[sym, 11], ...(n.shows.value ? [NUMBER] : []), ...(n.shows.grad ? [GRAD] : [])];
-      label(n.id, n.label, n.id === 'x' ? [[sym + 5 + NUMBER[0], 11]] : n.id === 'yPrev' ? [[sym + 2, 11], ...lines.slice(1)] : lines);
+      const lines: Line[] = [[sym, 12], ...(n.shows.value ? [NUMBER] : []), ...(n.shows.grad ? [GRAD] : [])];
+      label(n.id, n.label, n.id === 'x' ? [[sym + 5 + NUMBER[0], 12]] : n.id === 'yPrev' ? [[sym + 2, 12], ...lines.slice(1)] : lines);
     }
   }
-  for (const w of layout.wires) if (w.label) label(`wire ${w.id}`, w.label, [[w.label.base.length + 0.75 * (w.label.sub?.length ?? 0), 11]]);
+  for (const w of layout.wires) if (w.label) label(`wire ${w.id}`, w.label, [[w.label.base.length + 0.75 * (w.label.sub?.length ?? 0), 12]]);
   return out;
 }
 

@@ -64,8 +64,8 @@ export function CellDiagram({ walk, at, pick, inputLabel, width = VIEW_W }: Cell
         {layout.wires.map((w) => w.label && <Label key={w.id} spot={w.label} className="nv-cd-wire-label" lines={[<SymText key="s" sym={w.label} />]} />)}
       </svg>
       <figcaption className="muted">
-        {layout.title}: boxes are layers (σ, tanh{walk.cell === 'rnn_relu' ? ', ReLU' : ''}), circles pointwise operations; {norms ? '‖·‖ of each vector' : `unit ${pick}'s values`}, <span className="nv-cd-grad">∇ the gradient</span> on each wire
-        (in a box, <span className="nv-cd-grad">δ</span> = dL/d its pre-activation).{walk.cell === 'lstm' && walk.gateNames.length < 4 ? ' A gate the ladder removes is greyed: the constant 1.' : ''}
+        {layout.title}: boxes are layers (σ, tanh{walk.cell === 'rnn_relu' ? ', ReLU' : ''}), circles pointwise operations. Numbers: {norms ? 'the norm ‖·‖ of each vector' : `unit ${pick}'s values`}; <span className="nv-cd-grad">∇</span> the
+        gradient on a wire, <span className="nv-cd-grad">δ</span> in a box the gradient of its pre-activation.{walk.cell === 'lstm' && walk.gateNames.length < 4 ? ' A gate the ladder removes is greyed: the constant 1.' : ''}
       </figcaption>
     </figure>
   );

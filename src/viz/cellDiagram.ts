@@ -286,7 +286,7 @@ function gru(v: DiagramVariant): DiagramLayout {
 /**
  * Vanilla RNN (lecture 004): h_t = act(W_xh x_t + W_hh h_{t−1}), one box. With Jordan output
  * feedback (lectures 000, 001) y_{t−1} enters the box from the left too (y*_{t−1}, dashed, when
- * teacher forced); a pure Jordan network has no h_{t−1} input.
+ * teacher forced); a pure Jordan network has no h_{t−1} input and no h_t → t+1 wire.
  */
 function vanilla(v: DiagramVariant): DiagramLayout {
   const { prev, next } = subscripts(v.dir ?? 0);
@@ -302,13 +302,14 @@ function vanilla(v: DiagramVariant): DiagramLayout {
     x,
     gate('act', aX, relu ? 'ReLU' : 'tanh', relu ? 'positive' : 'signed', `the one layer: h_t = ${relu ? 'ReLU' : 'tanh'}(${terms}); its δ is dL/d(pre-activation)`),
     { ...port('h', aX, PATH_Y, { base: 'dL/dh', sub: 't' }, 'dL/dh_t: what comes back from the output and from the next step', { x: aX + 8, y: PATH_Y + 18, anchor: 'start' }, GRAD), kind: 'junction' },
-    ...outputs(v, next, PATH_Y, aX),
+    // Without W_hh, h_t reaches the next step only through y_t.
+    ...outputs(v, next, PATH_Y, aX).filter((n) => recurrent || n.id !== 'hNext'),
   ];
   const wires: DiagramWire[] = [
     wire('bus', [[recurrent ? IN_X : xX, BUS_Y], [aX, BUS_Y], [aX, GATE_Y + BOX_H / 2]], recurrent ? 'state' : 'plain'),
     wire('xIn', [[xX, BOTTOM_Y], [xX, BUS_Y]]),
     wire('hUpPath', [[aX, GATE_Y - BOX_H / 2], [aX, TOP_Y]], 'state', { arrow: true, label: { base: 'h', sub: 't', x: aX + 6, y: GATE_Y - BOX_H / 2 - 8, anchor: 'start' } }),
-    wire('hToNext', [[aX, PATH_Y], [OUT_X, PATH_Y]], 'state', { arrow: true }),
+    ...(recurrent ? [wire('hToNext', [[aX, PATH_Y], [OUT_X, PATH_Y]], 'state', { arrow: true })] : []),
   ];
   if (fb) {
     const sym = { base: fb.teacherForcing ? 'y*' : 'y', sub: prev };

@@ -116,7 +116,7 @@ export function cellDiagramValues(walk: BpttWalk, at: DiagramAt, pick: DiagramPi
   const h = at_(d.h, t);
   const dh = at_(d.dh, t);
   out.set('h', walk.cell === 'rnn_tanh' || walk.cell === 'rnn_relu' ? { grad: read(dh), gradName: 'dL/dh_t' } : { value: read(h), grad: read(dh), gradName: 'dL/dh_t' });
-  out.set('hNext', { grad: read(at_(d.fromNext, t)), gradName: `dL/dh_t from ${nextName}`, note: cutNote(t) });
+  if (fb?.recurrent !== false) out.set('hNext', { grad: read(at_(d.fromNext, t)), gradName: `dL/dh_t from ${nextName}`, note: cutNote(t) });
   const viaFeedback = fb ? `; and ${read(at_(fb.fromFeedback, t))} through y_t fed into step t+1` : '';
   out.set('hUp', { grad: read(at_(d.fromOutput, t)), gradName: layer + 1 < walk.numLayers ? 'dL/dh_t from the layer above' : `dL/dh_t from the output${viaFeedback}` });
 

@@ -145,7 +145,7 @@ describe('cellDiagramLayout', () => {
     }
   });
 
-  test('Jordan output feedback: y_{t−1} enters the box (dashed and gradient-free when teacher forced); a pure Jordan network has no h_{t−1}', () => {
+  test('Jordan output feedback: y_{t−1} enters the box (dashed and gradient-free when teacher forced); a pure Jordan network has no h_{t−1} and no h_t → t+1', () => {
     const elman = cellDiagramLayout({ ...variant({ cell: 'rnn_tanh' }), feedback: { recurrent: true, teacherForcing: false } });
     const jordan = cellDiagramLayout({ ...variant({ cell: 'rnn_tanh' }), feedback: { recurrent: false, teacherForcing: true } });
     const node = (l: DiagramLayout, id: string) => l.nodes.find((n) => n.id === id);
@@ -155,6 +155,9 @@ describe('cellDiagramLayout', () => {
     expect(elman.title).toBe('Jordan + Elman RNN (tanh)');
     expect(node(jordan, 'yPrev')).toMatchObject({ symbol: { base: 'y*', sub: 't−1' }, shows: { value: true, grad: false } });
     expect(node(jordan, 'hPrev')).toBeUndefined();
+    expect(node(jordan, 'hNext')).toBeUndefined();
+    expect(jordan.wires.find((w) => w.id === 'hToNext')).toBeUndefined();
+    expect(node(elman, 'hNext')).toBeDefined();
     expect(jordan.wires.find((w) => w.id === 'yIn')!.kind).toBe('peephole');
     expect(jordan.wires.find((w) => w.id === 'bus')!.points[0][0]).toBe(node(jordan, 'x')!.x);
     expect(() => cellDiagramLayout({ ...variant({ cell: 'gru' }), feedback: { recurrent: true, teacherForcing: false } })).toThrow(/output feedback is an rnn_tanh\/rnn_relu option, not gru's/);
@@ -294,6 +297,7 @@ describe('cellDiagramValues', () => {
         if (t > 0 && !outputFeedback.teacherForcing) expect(y.grad).toBeCloseTo(nrm(fb.dFed, t - 1), 14);
         else expect(y.grad).toBeUndefined();
         expect(r.has('hPrev')).toBe(outputFeedback.recurrent);
+        expect(r.has('hNext')).toBe(outputFeedback.recurrent);
         expect([...r.keys()].filter((id) => !layout.nodes.some((n) => n.id === id))).toEqual([]);
       }
     }

@@ -45,8 +45,13 @@ export function ColorLegend({ label, colorAt, lo, hi, x, y, width = 120, note }:
       <rect x={LABEL + 60} y={2} width={width} height={9} fill={`url(#${id})`} />
       <text x={LABEL + 64 + width} y={10}>
         {formatNumber(hi)}
-        {note ? ` (${note})` : ''}
       </text>
+      {/* The note under the bar, so the legend ends at the top value and leaves room for captions on its right. */}
+      {note && (
+        <text className="nv-legend-note" x={LABEL + 60 + width / 2} y={22} textAnchor="middle">
+          {note}
+        </text>
+      )}
     </g>
   );
 }

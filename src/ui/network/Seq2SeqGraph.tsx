@@ -12,6 +12,7 @@ import type { DecoderInputSource, Seq2SeqWalk } from '../../engine/seq2seqWalk.t
 import { ColorLegend } from './ColorLegend.tsx';
 import { logMagnitudeColor, magnitudeColor, maxAbsFinite, MISSING } from './colors.ts';
 import { formatNumber, stepLabel, vectorNorm } from './format.ts';
+import { nodeLabel, useGraphKeys } from './useGraphKeys.ts';
 import { walkGraphNorms } from './walkNorms.ts';
 import './network.css';
 import './seq2seq.css';
@@ -35,8 +36,10 @@ export interface Seq2SeqGraphProps {
   view: 'forward' | 'backward';
   /** The highlighted cell. */
   selected?: { part: Seq2SeqPart; t: number; layer: number } | null;
-  /** Called when a cell is clicked, with its part, 0-based step and layer. */
+  /** Called when a cell is clicked (or chosen with Enter or Space), with its part, 0-based step and layer. */
   onSelect?: (part: Seq2SeqPart, t: number, layer: number) => void;
+  /** Called on Escape while a cell has keyboard focus (the page closes the cell inspector). */
+  onEscape?: () => void;
   /** Width in pixels. */
   width?: number;
 }
@@ -60,13 +63,23 @@ function inputName(source: DecoderInputSource, u: number): string {
 }
 
 /** The encoder-decoder graph. */
-export function Seq2SeqGraph({ walk, labels, view, selected, onSelect, width = 760 }: Seq2SeqGraphProps) {
+export function Seq2SeqGraph({ walk, labels, view, selected, onSelect, onEscape, width = 760 }: Seq2SeqGraphProps) {
   const { encoder, decoder } = walk;
   const S = encoder.T;
   const U = decoder.T;
   const L = encoder.numLayers;
   const enc = walkGraphNorms(encoder, view);
   const dec = walkGraphNorms(decoder, view);
+  // Keyboard: one axis through the encoder's steps, then the decoder's (→ from t = S goes to u = 1); rows are layers.
+  const at = (p: Seq2SeqPart, t: number) => (p === 'encoder' ? t : S + t);
+  const { ref: graphRef, tabIndex, onFocusNode, onKeyDown } = useGraphKeys({
+    T: S + U,
+    rows: Array.from({ length: L }, (_, layer) => ({ layer, dir: 0 })),
+    selected: selected && { t: at(selected.part, selected.t), layer: selected.layer, dir: 0 },
+    onSelect: onSelect && ((i, layer) => (i < S ? onSelect('encoder', i, layer) : onSelect('decoder', i - S, layer))),
+    onEscape,
+    nodeSelector: (i, { layer }) => `[data-testid="graph-node"][data-part="${i < S ? 'encoder' : 'decoder'}"][data-t="${i < S ? i : i - S}"][data-layer="${layer}"]`,
+  });
   const handOverNorms = walk.handOver.h.map((h, l) => (view === 'forward' ? vectorNorm(h) : vectorNorm(walk.handOverGrad.h[l])));
 
   // Columns: the encoder's S steps, a gap for the hand-over, the decoder's U steps.
@@ -141,6 +154,10 @@ export function Seq2SeqGraph({ walk, labels, view, selected, onSelect, width = 7
                 data-layer={l}
                 data-value={v}
                 onClick={() => onSelect?.(p, t, l)}
+                tabIndex={tabIndex(at(p, t), l)}
+                role="button"
+                aria-label={`${p} ${nodeLabel(t, l, 0, 1, view, v)}`}
+                onFocus={() => onFocusNode(at(p, t), l)}
               >
                 <title>{`${p} ${p === 'encoder' ? 't' : 'u'} = ${stepLabel(t)}, layer ${l + 1}: ${view === 'forward' ? '‖h‖' : '‖dL/dh‖'} = ${formatNumber(v)}`}</title>
               </rect>
@@ -158,7 +175,7 @@ export function Seq2SeqGraph({ walk, labels, view, selected, onSelect, width = 7
 
   const xHand = [colX('encoder', S - 1) + node / 2, colX('decoder', 0) - node / 2];
   return (
-    <svg className="nv-graph nv-s2s-graph" width={width} height={height} data-testid="seq2seq-graph" role="group" aria-label="Encoder-decoder unrolled">
+    <svg className="nv-graph nv-s2s-graph" width={width} height={height} data-testid="seq2seq-graph" role="group" aria-label="Encoder-decoder unrolled: arrow keys move between cells (→ from the encoder's last step to the decoder's first), Enter opens one" ref={graphRef} onKeyDown={onKeyDown}>
       <ColorLegend
         label={view === 'forward' ? '‖h‖' : '‖dL/dh‖'}
         colorAt={view === 'forward' ? (s) => nodeColor(s * hi) : (s) => logColor(hi * 10 ** ((s - 1) * DECADES))}

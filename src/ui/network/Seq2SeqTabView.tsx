@@ -3,7 +3,7 @@
  * its Seq2SeqWalkView. The panel's row picks the part and layer: rows 0..L-1 are the encoder's
  * layers, L..2L-1 the decoder's (the order of the run's ‖dL/dh‖ history and σ_max).
  */
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { selectPinnedUnit, selectSelected, selectView, useNetworkStore, type NetworkTab } from '../../store/networkStore.ts';
 import type { Seq2SeqWalkView, WalkView } from '../../train/walk.ts';
 import { CellInspector } from './CellInspector.tsx';
@@ -47,16 +47,22 @@ function GraphTab({ walk, labels, width }: { walk: Seq2SeqWalkView; labels: Seq2
   const setSelected = useNetworkStore((s) => s.setSelected);
   const part = selected?.part;
   const inView = part && selected.t < walk.walk[part].T && selected.layer < walk.walk[part].numLayers ? { ...selected, part } : null;
+  const box = useRef<HTMLDivElement>(null);
+  /** Closes the inspector and gives the keyboard focus back to the graph's cell. */
+  const close = () => {
+    setSelected(null);
+    box.current?.querySelector<SVGElement>('[data-testid="graph-node"][tabindex="0"]')?.focus();
+  };
   return (
-    <div className="nv-graph-tab">
+    <div className="nv-graph-tab" ref={box}>
       <GraphViewSwitch />
-      <Seq2SeqGraph walk={walk.walk} labels={labels} view={view} selected={inView} onSelect={(p, t, layer) => setSelected({ t, layer, dir: 0, part: p })} width={width} />
+      <Seq2SeqGraph walk={walk.walk} labels={labels} view={view} selected={inView} onSelect={(p, t, layer) => setSelected({ t, layer, dir: 0, part: p })} onEscape={close} width={width} />
       {inView && (
         <>
           <p className="nv-s2s-reads" data-testid="inspector-part">
             {inView.part === 'encoder' ? `Encoder cell: reads the source symbol x_${inView.t + 1}.` : `Decoder cell: step u = ${inView.t + 1} (its t below), started from the hand-over.`}
           </p>
-          <CellInspector walk={partView(walk, inView.part)} node={inView} onClose={() => setSelected(null)} />
+          <CellInspector walk={partView(walk, inView.part)} node={inView} onClose={close} />
         </>
       )}
     </div>

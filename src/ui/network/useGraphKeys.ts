@@ -1,5 +1,6 @@
 /**
- * Keyboard access to the unrolled graph: one tab stop for the whole graph (a roving tabindex:
+ * Keyboard access to a graph of (t, row) nodes, the unrolled graph's and the encoder-decoder's
+ * (whose t runs through the encoder's steps, then the decoder's): one tab stop for the whole graph (a roving tabindex:
  * the node last focused, else the selected one, else the first visible one, has tabIndex 0 and
  * every other −1); ←/→ move along the steps and ↑/↓ between the rows (layers and directions),
  * Home/End to the first and last step, moving the visible range when the focus leaves it;
@@ -21,16 +22,18 @@ export interface GraphKeysOptions {
   T: number;
   /** The graph's rows, bottom (layer 1) first. */
   rows: readonly Row[];
-  /** The visible steps [start, end). */
-  range: readonly [number, number];
-  /** Shows another range of steps. */
-  setRange: (range: [number, number]) => void;
+  /** The visible steps [start, end) (default: all T). */
+  range?: readonly [number, number];
+  /** Shows another range of steps (absent when every step is always shown). */
+  setRange?: (range: [number, number]) => void;
   /** The selected node, where the focus starts. */
   selected?: { t: number; layer: number; dir: number } | null;
   /** Enter or Space on a node. */
   onSelect?: (t: number, layer: number, dir: number) => void;
   /** Escape while a node has focus. */
   onEscape?: () => void;
+  /** CSS selector of the node at step t of a row, inside the svg (default: by its data-t, data-layer and data-dir). */
+  nodeSelector?: (t: number, row: Row) => string;
 }
 
 /** What the graph wires to its nodes. */
@@ -51,8 +54,13 @@ export function nodeLabel(t: number, layer: number, dir: number, D: number, view
   return value === undefined ? where : `${where}: ${view === 'forward' ? '‖h‖' : '‖dL/dh‖'} = ${formatNumber(value)}`;
 }
 
+/** The unrolled graph's node at (t, row), by its data attributes. */
+function byData(t: number, { layer, dir }: Row): string {
+  return `[data-testid="graph-node"][data-t="${t}"][data-layer="${layer}"][data-dir="${dir}"]`;
+}
+
 /** Roving focus over the graph's (t, row) nodes. */
-export function useGraphKeys({ T, rows, range, setRange, selected, onSelect, onEscape }: GraphKeysOptions): GraphKeys {
+export function useGraphKeys({ T, rows, range = [0, T], setRange, selected, onSelect, onEscape, nodeSelector = byData }: GraphKeysOptions): GraphKeys {
   const ref = useRef<SVGSVGElement>(null);
   const [cursor, setCursor] = useState<{ t: number; r: number } | null>(null);
   /** A key moved the focus: the next render's node gets it. */
@@ -66,14 +74,13 @@ export function useGraphKeys({ T, rows, range, setRange, selected, onSelect, onE
   useEffect(() => {
     if (!pending.current) return;
     pending.current = false;
-    const row = rows[at.r];
-    ref.current?.querySelector<SVGElement>(`[data-testid="graph-node"][data-t="${at.t}"][data-layer="${row.layer}"][data-dir="${row.dir}"]`)?.focus();
+    ref.current?.querySelector<SVGElement>(nodeSelector(at.t, rows[at.r]))?.focus();
   });
 
   const moveTo = (t: number, r: number) => {
     const len = end - start;
-    if (t >= end) setRange([t + 1 - len, t + 1]);
-    else if (t < start) setRange([t, t + len]);
+    if (t >= end) setRange?.([t + 1 - len, t + 1]);
+    else if (t < start) setRange?.([t, t + len]);
     setCursor({ t, r });
     pending.current = true;
   };

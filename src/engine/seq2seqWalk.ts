@@ -29,6 +29,12 @@ export interface Seq2SeqWalkOptions {
   encoderMatricesAt?: number[];
   /** Decoder steps u (0-based) at which to keep full ΔW matrices. */
   decoderMatricesAt?: number[];
+  /**
+   * Backpropagate the loss of decoder output u alone (ℓ_u, not ℓ_u / U; bpttWalk's `onlyOutput`
+   * on the decoder): every gradient of the walk, the hand-over's and the encoder's included, is
+   * then dℓ_u/d·. The walk's `loss` stays the example's.
+   */
+  onlyOutput?: number;
 }
 
 /** One example's walk through the encoder-decoder. */
@@ -79,7 +85,7 @@ export function seq2seqWalk(cfg: Seq2SeqConfig, params: TensorMap, batch: Seq2Se
     ...oneHotBatch({ shape: [1, U], data: decoderInputs }, V),
     targets: { shape: [1, U], data: Float64Array.from(targets) },
   };
-  const decoder = bpttWalk(config, decParams, decBatch, { initial: handOver, fullMatricesAt: opts.decoderMatricesAt });
+  const decoder = bpttWalk(config, decParams, decBatch, { initial: handOver, fullMatricesAt: opts.decoderMatricesAt, onlyOutput: opts.onlyOutput });
   const handOverGrad = decoder.initialStateGrad!;
   const encoder = bpttWalk(config, encParams, source, { headless: true, finalStateGrad: handOverGrad, fullMatricesAt: opts.encoderMatricesAt });
   return {

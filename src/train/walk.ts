@@ -8,14 +8,15 @@
  *
  * An encoder-decoder run gets the encoder-decoder's walk (src/engine/seq2seqWalk.ts): the
  * decoder's inputs drawn with the coins the next training step would use (the schedule's
- * ratio at this step, the run's seed), the example being b = 0 of a batch of one.
+ * ratio at this step, the run's seed), the example being b = 0 of a batch of one, and, under the
+ * same budget as a recurrent run's, its reach table (src/engine/outputReach.ts).
  */
 import type { Batch } from '../engine/batch.ts';
 import { bpttWalk, type BpttWalk } from '../engine/bpttWalk.ts';
 import { directions, gateCount, layerSuffix, type ModelConfig } from '../engine/model.ts';
 import { sliceSeq2SeqBatch, stackParams, type TeacherForcing } from '../engine/seq2seq.ts';
 import { seq2seqWalk, type Seq2SeqWalk } from '../engine/seq2seqWalk.ts';
-import { outputReach, type OutputReach } from '../engine/outputReach.ts';
+import { outputReach, seq2seqOutputReach, type OutputReach, type Seq2SeqOutputReach } from '../engine/outputReach.ts';
 import { largestSingularValue } from '../engine/spectral.ts';
 import type { TensorMap } from '../engine/tensor.ts';
 import { argmax, codePoints, TaskError, type TaskInfo } from '../tasks/index.ts';
@@ -63,6 +64,8 @@ export interface Seq2SeqWalkView {
   predictionLabels: string[];
   /** σ_max of W_hh per layer: the encoder's layers, then the decoder's (the rows of the run's ‖dL/dh‖ history). */
   sigmaMax: number[];
+  /** ‖dℓ_u/dh_k‖ for each decoder output u at every encoder and decoder step, or null when it would cost too much (one walk per output). */
+  reach: Seq2SeqOutputReach | null;
 }
 
 /** Either kind of run's walk. */
@@ -201,7 +204,10 @@ function walkSeq2Seq(run: WalkSeq2SeqRun, settings: TrainerConfig, params: Tenso
   let perStep = 0;
   for (let l = 0; l < model.numLayers; l++) perStep += 2 * GH * ((l === 0 ? model.inputSize : model.hiddenSize) + model.hiddenSize);
   const all = (n: number) => (perStep * (S + U) <= MATRIX_BUDGET ? Array.from({ length: n }, (_, t) => t) : []);
-  const walk = seq2seqWalk(run.seq2seq, params, example, teacherForcingAt(settings, step), { encoderMatricesAt: all(S), decoderMatricesAt: all(U) });
+  const tf = teacherForcingAt(settings, step);
+  const walk = seq2seqWalk(run.seq2seq, params, example, tf, { encoderMatricesAt: all(S), decoderMatricesAt: all(U) });
+  // As for a recurrent run: perStep counts both ΔW matrices, about what a walk costs per step; one walk per output.
+  const reach = U * (S + U) * perStep <= REACH_BUDGET ? seq2seqOutputReach(run.seq2seq, params, example, tf) : null;
   const symbols = (ids: Int32Array) => Array.from(ids, (id) => run.data.needs.vocabulary[id]);
   return {
     kind: 'seq2seq',
@@ -213,5 +219,6 @@ function walkSeq2Seq(run: WalkSeq2SeqRun, settings: TrainerConfig, params: Tenso
     targetLabels: symbols(walk.targets),
     predictionLabels: symbols(walk.predictions),
     sigmaMax: (['encoder', 'decoder'] as const).flatMap((part) => recurrentSigmaMax(run, stackParams(params, part))),
+    reach,
   };
 }

@@ -48,7 +48,7 @@ function gruView(): Seq2SeqWalkView {
   };
   const walk = seq2seqWalk(cfg, params, batch, { ratio: 0.5, seed: 7, step: 1 });
   const sym = (ids: Int32Array) => Array.from(ids, (i) => SYMBOLS[i]);
-  return { kind: 'seq2seq', request: { kind: 'example', index: 0 }, step: 1, walk, sourceLabels: sym(walk.source), decoderLabels: sym(walk.decoderInputs), targetLabels: sym(walk.targets), predictionLabels: sym(walk.predictions), sigmaMax: [] };
+  return { kind: 'seq2seq', request: { kind: 'example', index: 0 }, step: 1, walk, sourceLabels: sym(walk.source), decoderLabels: sym(walk.decoderInputs), targetLabels: sym(walk.targets), predictionLabels: sym(walk.predictions), sigmaMax: [], reach: null };
 }
 
 /** The focused cell as [part, t, layer] (fails when the focus is not on a cell). */

@@ -14,7 +14,7 @@ import { GraphViewSwitch } from './GraphViewSwitch.tsx';
 import type { GradientOverlay } from './GradientOverTime.tsx';
 import { LiveGradientOverTime } from './LiveGradientOverTime.tsx';
 import { ReachTriangle } from './ReachTriangle.tsx';
-import { Seq2SeqTabView } from './Seq2SeqTabView.tsx';
+import { Seq2SeqReachView, Seq2SeqTabView } from './Seq2SeqTabView.tsx';
 import { ClippingChart, SigmaChart } from './TrainingCharts.tsx';
 import { UnrolledGraph } from './UnrolledGraph.tsx';
 import { walkGraphNorms, walkGraphShape } from './walkNorms.ts';
@@ -38,7 +38,7 @@ export interface NetworkTabViewProps {
 
 /** One tab's view. */
 export function NetworkTabView({ tab, feed, walk, walkError, row, rowNames, width }: NetworkTabViewProps) {
-  if (tab === 'gradients') return <GradientsTab row={row} width={width} walk={walk?.kind === 'seq2seq' ? null : walk} />;
+  if (tab === 'gradients') return <GradientsTab row={row} width={width} walk={walk} />;
   if (tab === 'clipping') return <TrainingTab feed={feed} rowNames={rowNames} width={width} />;
   if (walkError) return <p className="nv-error" role="status" data-testid="nv-walk-error">{walkError}</p>;
   if (!walk) return <p className="muted nv-empty">Walking the example…</p>;
@@ -81,7 +81,7 @@ function GatesTab({ walk, row, width }: { walk: WalkView; row: number; width: nu
 }
 
 /** ‖dL/dh_t‖ of the latest step, live, with earlier runs' last curves; under it the walked example's reach table. */
-function GradientsTab({ row, width, walk }: { row: number; width: number; walk: WalkView | null }) {
+function GradientsTab({ row, width, walk }: { row: number; width: number; walk: AnyWalkView | null }) {
   const history = useStore(selectHistory);
   const earlier = useStore(selectEarlier);
   const applied = useStore(selectApplied);
@@ -98,7 +98,7 @@ function GradientsTab({ row, width, walk }: { row: number; width: number; walk: 
   return (
     <>
       <LiveGradientOverTime history={history} row={row} overlays={overlays} width={width} />
-      {walk?.reach && <ReachTriangle reach={walk.reach} row={row} labels={walk.labels} width={width} />}
+      {walk?.kind === 'seq2seq' ? <Seq2SeqReachView walk={walk} row={row} width={width} /> : walk?.reach && <ReachTriangle reach={walk.reach} row={row} labels={walk.labels} width={width} />}
     </>
   );
 }

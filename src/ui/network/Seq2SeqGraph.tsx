@@ -53,7 +53,7 @@ const EMPTY = 'var(--color-surface, #fff)';
 const SUB = '₀₁₂₃₄₅₆₇₈₉';
 
 /** A whole number in subscript digits (1-based step labels). */
-function sub(n: number): string {
+export function sub(n: number): string {
   return String(n).replace(/\d/g, (d) => SUB[Number(d)]);
 }
 

@@ -10,6 +10,7 @@ import { CellInspector } from './CellInspector.tsx';
 import { GateHeatmaps } from './GateHeatmaps.tsx';
 import { GraphViewSwitch } from './GraphViewSwitch.tsx';
 import { Seq2SeqGraph, type Seq2SeqLabels, type Seq2SeqPart } from './Seq2SeqGraph.tsx';
+import { Seq2SeqReach } from './Seq2SeqReach.tsx';
 import { Seq2SeqStepper } from './Seq2SeqStepper.tsx';
 
 /** Props of {@link Seq2SeqTabView}. */
@@ -67,6 +68,12 @@ function GraphTab({ walk, labels, width }: { walk: Seq2SeqWalkView; labels: Seq2
       )}
     </div>
   );
+}
+
+/** The Gradients tab's reach table of the walked example, for the layer of the panel's row (both parts), or why there is none. */
+export function Seq2SeqReachView({ walk, row, width }: { walk: Seq2SeqWalkView; row: number; width: number }) {
+  if (!walk.reach) return <p className="muted nv-empty" data-testid="seq2seq-reach-none">No reach table for this example: one walk per output would cost more than the views allow (a shorter example or a smaller model has one).</p>;
+  return <Seq2SeqReach reach={walk.reach} layer={row % walk.walk.encoder.numLayers} labels={{ source: walk.sourceLabels, decoderInputs: walk.decoderLabels, targets: walk.targetLabels }} width={width} />;
 }
 
 /** Gate heatmaps of one part's layer, labelled by what that part reads. */

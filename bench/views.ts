@@ -11,6 +11,8 @@
  * On this machine SwiftShader (WebGPU on the CPU) shares the 2 cores with the page and the
  * worker, so the slowdown measured here is pessimistic for a real GPU.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright';
 import { baseArgs, requireChromium, webgpuArgs } from '../test/chromium.ts';
@@ -46,13 +48,53 @@ async function stepCount(page: Page): Promise<number> {
 }
 
 /** Trains for `seconds` and returns steps per second (from the step counter) and the page's frame times. */
-async function trainFor(page: Page, seconds: number, during?: (page: Page) => Promise<void>): Promise<{ stepsPerSecond: number; fps: number; p95FrameMs: number }> {
+/**
+ * CPU seconds used so far by this script's Chromium, per process type (the renderer holds the page, the training worker and
+ * the views worker; the gpu-process runs SwiftShader), read from /proc for the descendants of this process.
+ */
+function chromiumCpu(): Record<string, number> {
+  const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  const parent = new Map<number, number>();
+  const info = new Map<number, { type: string; seconds: number }>();
+  for (const pid of procs) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(pid), Number(fields[1]));
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmd.includes('chrom')) info.set(Number(pid), { type: /--type=([\w-]+)/.exec(cmd)?.[1] ?? 'browser', seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+    } catch {
+      // the process ended while being read
+    }
+  }
+  const mine = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 16; p = parent.get(p) ?? 0, hops++) if (p === process.pid) return true;
+    return false;
+  };
+  const out: Record<string, number> = {};
+  for (const [pid, { type, seconds }] of info) if (mine(pid)) out[type] = (out[type] ?? 0) + seconds;
+  return out;
+}
+
+interface Phase {
+  stepsPerSecond: number;
+  fps: number;
+  p95FrameMs: number;
+  /** Share of one core used by the page's renderer process (page, training worker, views worker) and by the GPU process. */
+  rendererCpu: number;
+  gpuCpu: number;
+  /** The machine's 1-minute load average at the end (other work on the machine skews everything). */
+  load: number;
+}
+
+async function trainFor(page: Page, seconds: number, during?: (page: Page) => Promise<void>): Promise<Phase> {
   // A string, not a function: tsx would wrap a named inner function in a helper the page lacks.
   await page.evaluate(FRAME_RECORDER);
   await page.getByTestId('play').click();
   await page.waitForTimeout(2000); // warm-up: the first steps compile pipelines
   const s0 = await stepCount(page);
   const t0 = Date.now();
+  const c0 = chromiumCpu();
   await page.evaluate('window.__frames.length = 0');
   const end = t0 + seconds * 1000;
   while (Date.now() < end) {
@@ -62,11 +104,20 @@ async function trainFor(page: Page, seconds: number, during?: (page: Page) => Pr
   const frames = (await page.evaluate('window.__frames.slice()')) as number[];
   const s1 = await stepCount(page);
   const elapsed = (Date.now() - t0) / 1000;
+  const c1 = chromiumCpu();
+  const share = (type: string) => ((c1[type] ?? 0) - (c0[type] ?? 0)) / elapsed;
   await page.getByTestId('play').click();
   await page.waitForTimeout(500);
   const sorted = frames.slice().sort((a, b) => a - b);
   const total = frames.reduce((a, b) => a + b, 0);
-  return { stepsPerSecond: (s1 - s0) / elapsed, fps: frames.length / (total / 1000), p95FrameMs: sorted[Math.floor(sorted.length * 0.95)] ?? NaN };
+  return {
+    stepsPerSecond: (s1 - s0) / elapsed,
+    fps: frames.length / (total / 1000),
+    p95FrameMs: sorted[Math.floor(sorted.length * 0.95)] ?? NaN,
+    rendererCpu: share('renderer'),
+    gpuCpu: share('gpu-process'),
+    load: loadavg()[0],
+  };
 }
 
 /** Sets the headline size: adding problem T = 64, LSTM H = 128, batch 32; then resets to build it. */
@@ -177,14 +228,17 @@ async function bench(url: string, seconds: number, pairs: number): Promise<void>
     await headline(page);
     console.log(`backend: ${await page.getByTestId('backend').textContent()}`);
     const order = Array.from({ length: pairs }, (_, p) => (p % 2 ? [true, false] : [false, true])).flat();
-    const results: { open: boolean; r: Awaited<ReturnType<typeof trainFor>> }[] = [];
+    const results: { open: boolean; r: Phase }[] = [];
     let i = 0;
     for (const open of order) {
       await showViews(page, open);
       // Shown: every tab in turn, a second each, so each view draws (and mounts) while training runs.
       const r = await trainFor(page, seconds, open ? async (p) => void (await p.getByTestId(`nv-tab-${TABS[i++ % TABS.length]}`).click()) : undefined);
       results.push({ open, r });
-      console.log(`${open ? 'shown ' : 'hidden'} ${r.stepsPerSecond.toFixed(3)} steps/s, ${r.fps.toFixed(1)} frames/s, p95 frame ${r.p95FrameMs.toFixed(1)} ms, at step ${await stepCount(page)}`);
+      console.log(
+        `${open ? 'shown ' : 'hidden'} ${r.stepsPerSecond.toFixed(3)} steps/s, ${r.fps.toFixed(1)} frames/s, p95 frame ${r.p95FrameMs.toFixed(1)} ms, ` +
+          `renderer ${(100 * r.rendererCpu).toFixed(0)}% gpu-process ${(100 * r.gpuCpu).toFixed(0)}% of a core, load ${r.load.toFixed(1)}, at step ${await stepCount(page)}`,
+      );
     }
     const ratios: number[] = [];
     for (let p = 0; p < pairs; p++) {
@@ -192,11 +246,14 @@ async function bench(url: string, seconds: number, pairs: number): Promise<void>
       const [hidden, shown] = a.open ? [b, a] : [a, b];
       ratios.push(shown.r.stepsPerSecond / hidden.r.stepsPerSecond);
     }
-    const of = (open: boolean, key: 'stepsPerSecond' | 'fps' | 'p95FrameMs') => results.filter((x) => x.open === open).map((x) => x.r[key]);
+    const of = (open: boolean, key: keyof Phase) => results.filter((x) => x.open === open).map((x) => x.r[key]);
     const mean = (xs: number[]) => xs.reduce((a, c) => a + c, 0) / xs.length;
     console.log(`\n${seconds} s per phase, ${2 * pairs} phases; LSTM H=128, B=32, T=64, adding problem\n`);
-    console.log('| views | steps/s (mean) | frames/s (mean) | p95 frame (ms, mean) |\n|---|---|---|---|');
-    for (const open of [false, true]) console.log(`| ${open ? 'shown (tabs cycled each second)' : 'hidden'} | ${mean(of(open, 'stepsPerSecond')).toFixed(3)} | ${mean(of(open, 'fps')).toFixed(1)} | ${mean(of(open, 'p95FrameMs')).toFixed(1)} |`);
+    console.log('| views | steps/s | frames/s | p95 frame (ms) | renderer CPU (% of a core) | GPU process CPU | load |\n|---|---|---|---|---|---|---|');
+    for (const open of [false, true]) {
+      const m = (key: keyof Phase, scale = 1, digits = 1) => (scale * mean(of(open, key))).toFixed(digits);
+      console.log(`| ${open ? 'shown (tabs cycled each second)' : 'hidden'} | ${m('stepsPerSecond', 1, 3)} | ${m('fps')} | ${m('p95FrameMs')} | ${m('rendererCpu', 100, 0)} | ${m('gpuCpu', 100, 0)} | ${m('load')} |`);
+    }
     console.log(`\nsteps/s shown ÷ hidden, per pair: ${ratios.map((r) => r.toFixed(3)).join(', ')}; median ${median(ratios).toFixed(3)}, mean ${mean(ratios).toFixed(3)}`);
     console.log(`least frames/s in a shown phase: ${Math.min(...of(true, 'fps')).toFixed(1)}`);
   } finally {

@@ -348,6 +348,8 @@ async function handle(command: Command): Promise<Results[Command['type']]> {
       return null;
     }
     case 'snapshot':
+      // While training, the copy kept every COPY_MS is the snapshot (no pause, no GPU drain); paused, it is when current.
+      if (copy && (playing || copy.stepIndex === current().stepIndex)) return copy;
       return between(async (t) => {
         await keepCopy(t);
         return copy!;
@@ -377,9 +379,9 @@ async function handle(command: Command): Promise<Results[Command['type']]> {
     case 'record':
       return between((t) => t.recordExample(command.index));
     case 'inspect': {
-      // The weights are read between steps; the CPU engine then computes the view from the copy.
       const t = current();
-      const params = await between((tr) => tr.backend.getParams());
+      // The CPU engine computes the view from a float64 copy of the weights. Like a walk: the kept copy while training (or when current), else the weights read between two steps.
+      const params = copy && (playing || copy.stepIndex === t.stepIndex) ? copy.params : await between((tr) => tr.backend.getParams());
       if (t.prepared.kind === 'encoder-decoder') {
         if (command.request.kind !== 'example') throw new Error(`${t.prepared.info.title} shows validation examples only, not a ${command.request.kind}`);
         return inspectSeq2SeqExample(t.prepared, params, command.request.index);

@@ -135,6 +135,10 @@ describe('walk', () => {
       // While training, the walk reads the copy the worker keeps (the loop is not paused for it): its step names those weights.
       const atCopy = await trained(cfg, during.step);
       expectMatchesEngine(during, cfg, atCopy.params, sliceBatch(atCopy.run.data.validation, 2, 1));
+      // A snapshot taken while training is the kept copy too: its step names its weights exactly.
+      const snap = await client.snapshot();
+      const atSnap = await trained(cfg, snap.stepIndex);
+      for (const [name, t] of atSnap.params) expect(Array.from(snap.params.get(name)!.data)).toEqual(Array.from(t.data));
       const before = steps;
       await new Promise((r) => setTimeout(r, 300));
       expect(steps).toBeGreaterThan(before);

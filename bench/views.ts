@@ -2,14 +2,17 @@
  * The network views' cost (issue 7, "Speed"): the built page (run `npm run build` first) in
  * headless Chromium on WebGPU, at the headline size (LSTM, H = 128, batch 32, T = 64 on the
  * adding problem), trains for a fixed time with the network panel hidden (its Hide switch:
- * the views are unmounted, no walks are requested) and then shown (its tabs cycled, one a
- * second, so each view draws and the walk refreshes every 2 s), and reports steps per second
- * both ways and the page's frame rate from requestAnimationFrame timings. With `shots`, it instead writes docs/page-network-<tab>.png
- * at 1280x720 (light) after a few seconds of training on the page's defaults.
+ * the views are unmounted, no walks are requested) and shown (one tab held open, each in turn,
+ * then every tab cycled a second each), and reports steps per second both ways, the page's frame
+ * rate from requestAnimationFrame timings, and the CPU its processes used. With `shots`, it
+ * instead writes docs/page-network-<tab>.png at 1280x720 (light) after a few seconds of training
+ * on the page's defaults, and the rnn_tanh-vs-LSTM gradient picture.
  *
- * Usage: `npx tsx bench/views.ts [seconds per phase, default 30] [pairs of phases, default 4]` or `npx tsx bench/views.ts shots [out-dir]`.
+ * Usage: `npx tsx bench/views.ts [seconds per phase, default 30] [rounds over the tabs, default 1]` or `npx tsx bench/views.ts shots [out-dir]`.
  * On this machine SwiftShader (WebGPU on the CPU) shares the 2 cores with the page and the
- * worker, so the slowdown measured here is pessimistic for a real GPU.
+ * worker, and the GPU process that runs it also rasterizes the page, so any drawing takes
+ * compute time from training: the slowdown measured here is pessimistic for a real GPU. Run it
+ * on an otherwise idle machine (it prints the load average; other jobs swamp the figures).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -214,11 +217,13 @@ function median(xs: number[]): number {
 }
 
 /**
- * Trains in phases with the views hidden and shown, in the order hidden, shown, shown, hidden,
- * hidden, shown, ... (ABBA: a drift over the run falls on both alike), and prints each phase and
- * the ratio of each adjacent (hidden, shown) pair's steps per second.
+ * Trains in pairs of phases, views hidden and shown, the pair's order alternating (hidden first, then shown first, ...: a
+ * drift over the run falls on both alike). Shown is one tab held open (what a user watching a view does), each tab in turn,
+ * then `cycle`: every tab in turn, a second each (each view mounts and draws: a worst case). Prints each phase, then a table
+ * of each pair: steps per second both ways and their ratio, the page's frame rate, and the CPU the page's renderer
+ * process and the GPU process used.
  */
-async function bench(url: string, seconds: number, pairs: number): Promise<void> {
+async function bench(url: string, seconds: number, rounds: number): Promise<void> {
   const browser = await chromium.launch({ executablePath: requireChromium(), args: [...baseArgs, ...webgpuArgs] });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -227,35 +232,40 @@ async function bench(url: string, seconds: number, pairs: number): Promise<void>
     await ready(page);
     await headline(page);
     console.log(`backend: ${await page.getByTestId('backend').textContent()}`);
-    const order = Array.from({ length: pairs }, (_, p) => (p % 2 ? [true, false] : [false, true])).flat();
-    const results: { open: boolean; r: Phase }[] = [];
+    const shownKinds = [...TABS, 'cycle'] as const;
+    const rows: { kind: string; hidden: Phase; shown: Phase }[] = [];
     let i = 0;
-    for (const open of order) {
-      await showViews(page, open);
-      // Shown: every tab in turn, a second each, so each view draws (and mounts) while training runs.
-      const r = await trainFor(page, seconds, open ? async (p) => void (await p.getByTestId(`nv-tab-${TABS[i++ % TABS.length]}`).click()) : undefined);
-      results.push({ open, r });
+    let n = 0;
+    const line = async (label: string, r: Phase) =>
       console.log(
-        `${open ? 'shown ' : 'hidden'} ${r.stepsPerSecond.toFixed(3)} steps/s, ${r.fps.toFixed(1)} frames/s, p95 frame ${r.p95FrameMs.toFixed(1)} ms, ` +
-          `renderer ${(100 * r.rendererCpu).toFixed(0)}% gpu-process ${(100 * r.gpuCpu).toFixed(0)}% of a core, load ${r.load.toFixed(1)}, at step ${await stepCount(page)}`,
+        `${label.padEnd(16)} ${r.stepsPerSecond.toFixed(3)} steps/s, ${r.fps.toFixed(1)} frames/s, p95 frame ${r.p95FrameMs.toFixed(1)} ms, ` +
+          `renderer ${(100 * r.rendererCpu).toFixed(0)}%, gpu-process ${(100 * r.gpuCpu).toFixed(0)}% of a core, load ${r.load.toFixed(1)}, at step ${await stepCount(page)}`,
+      );
+    for (let round = 0; round < rounds; round++) {
+      for (const kind of shownKinds) {
+        const phases: Partial<Record<'hidden' | 'shown', Phase>> = {};
+        for (const which of n++ % 2 ? (['shown', 'hidden'] as const) : (['hidden', 'shown'] as const)) {
+          await showViews(page, which === 'shown');
+          if (which === 'shown' && kind !== 'cycle') await page.getByTestId(`nv-tab-${kind}`).click();
+          const cycle = which === 'shown' && kind === 'cycle' ? async (p: Page) => void (await p.getByTestId(`nv-tab-${TABS[i++ % TABS.length]}`).click()) : undefined;
+          phases[which] = await trainFor(page, seconds, cycle);
+          await line(which === 'shown' ? `shown ${kind}` : 'hidden', phases[which]);
+        }
+        rows.push({ kind, hidden: phases.hidden!, shown: phases.shown! });
+      }
+    }
+    console.log(`\n${seconds} s per phase; LSTM H=128, B=32, T=64, adding problem; CPU in % of one core\n`);
+    console.log('| shown | steps/s hidden | steps/s shown | shown ÷ hidden | frames/s shown | p95 frame shown (ms) | renderer CPU hidden / shown | GPU process CPU hidden / shown | load |');
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    for (const { kind, hidden, shown } of rows) {
+      const pct = (x: number) => (100 * x).toFixed(0);
+      console.log(
+        `| ${kind === 'cycle' ? 'every tab, a second each' : `${kind} tab`} | ${hidden.stepsPerSecond.toFixed(3)} | ${shown.stepsPerSecond.toFixed(3)} | ${(shown.stepsPerSecond / hidden.stepsPerSecond).toFixed(3)} | ` +
+          `${shown.fps.toFixed(1)} | ${shown.p95FrameMs.toFixed(1)} | ${pct(hidden.rendererCpu)} / ${pct(shown.rendererCpu)} | ${pct(hidden.gpuCpu)} / ${pct(shown.gpuCpu)} | ${((hidden.load + shown.load) / 2).toFixed(1)} |`,
       );
     }
-    const ratios: number[] = [];
-    for (let p = 0; p < pairs; p++) {
-      const [a, b] = results.slice(2 * p, 2 * p + 2);
-      const [hidden, shown] = a.open ? [b, a] : [a, b];
-      ratios.push(shown.r.stepsPerSecond / hidden.r.stepsPerSecond);
-    }
-    const of = (open: boolean, key: keyof Phase) => results.filter((x) => x.open === open).map((x) => x.r[key]);
-    const mean = (xs: number[]) => xs.reduce((a, c) => a + c, 0) / xs.length;
-    console.log(`\n${seconds} s per phase, ${2 * pairs} phases; LSTM H=128, B=32, T=64, adding problem\n`);
-    console.log('| views | steps/s | frames/s | p95 frame (ms) | renderer CPU (% of a core) | GPU process CPU | load |\n|---|---|---|---|---|---|---|');
-    for (const open of [false, true]) {
-      const m = (key: keyof Phase, scale = 1, digits = 1) => (scale * mean(of(open, key))).toFixed(digits);
-      console.log(`| ${open ? 'shown (tabs cycled each second)' : 'hidden'} | ${m('stepsPerSecond', 1, 3)} | ${m('fps')} | ${m('p95FrameMs')} | ${m('rendererCpu', 100, 0)} | ${m('gpuCpu', 100, 0)} | ${m('load')} |`);
-    }
-    console.log(`\nsteps/s shown ÷ hidden, per pair: ${ratios.map((r) => r.toFixed(3)).join(', ')}; median ${median(ratios).toFixed(3)}, mean ${mean(ratios).toFixed(3)}`);
-    console.log(`least frames/s in a shown phase: ${Math.min(...of(true, 'fps')).toFixed(1)}`);
+    const ratios = rows.map((r) => r.shown.stepsPerSecond / r.hidden.stepsPerSecond);
+    console.log(`\nshown ÷ hidden: median ${median(ratios).toFixed(3)}, least ${Math.min(...ratios).toFixed(3)}; least frames/s shown ${Math.min(...rows.map((r) => r.shown.fps)).toFixed(1)}`);
   } finally {
     await browser.close();
   }
@@ -265,7 +275,7 @@ const [mode, arg] = process.argv.slice(2);
 const server = await serveDir(process.env.DIST ?? join(root, 'dist')); // DIST: another build folder
 try {
   if (mode === 'shots') await shots(server.url, arg ?? join(root, 'docs'));
-  else await bench(server.url, Number(mode ?? 30), Number(arg ?? 4));
+  else await bench(server.url, Number(mode ?? 30), Number(arg ?? 1));
 } finally {
   await server.close();
 }

@@ -4,57 +4,20 @@
  * W_hh), coloured by the walk's gradient along them; the step-through and the cell inspector show
  * the walk's own feedback numbers.
  */
-import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, test } from 'vitest';
 import { bpttWalk, type BpttWalk, type OutputFeedback } from '../../src/engine/index.ts';
 import type { WalkView } from '../../src/train/walk.ts';
 import { CellInspector } from '../../src/ui/network/CellInspector.tsx';
-import { formatNumber, vectorNorm } from '../../src/ui/network/format.ts';
+import { vectorNorm } from '../../src/ui/network/format.ts';
 import { BpttStepper, UnrolledGraph, walkGraphNorms, walkGraphShape } from '../../src/ui/network/index.ts';
 import { makeCase } from '../engine/helpers.ts';
+import { byId, render, shown, unmount } from './render.ts';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+afterEach(unmount);
 
 const T = 8;
 const H = 4;
 const O = 3;
-
-let root: Root | null = null;
-let host: HTMLElement | null = null;
-
-/** Renders a React element into a fresh container on the page (unmounting the previous one). */
-async function render(el: React.ReactElement): Promise<HTMLElement> {
-  await act(async () => root?.unmount());
-  host?.remove();
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-  await act(async () => root!.render(el));
-  return host;
-}
-
-afterEach(async () => {
-  await act(async () => root?.unmount());
-  host?.remove();
-  root = null;
-  host = null;
-});
-
-/** The element with a data-testid inside a container (fails when absent). */
-function byId(container: HTMLElement, id: string): HTMLElement {
-  const el = container.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-  if (!el) throw new Error(`no element with data-testid="${id}"`);
-  return el;
-}
-
-/** A shown number: its full-precision data-value, after checking the text is that value formatted. */
-function shown(container: HTMLElement, id: string): number {
-  const el = byId(container, id);
-  const v = Number(el.dataset.value);
-  expect(el.textContent).toBe(formatNumber(v));
-  return v;
-}
 
 /** A seeded rnn_tanh walk with an output per step, T = 8, H = 4, window 5; with output feedback when given. */
 function walkOf(outputFeedback?: OutputFeedback): BpttWalk {

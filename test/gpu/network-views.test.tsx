@@ -3,49 +3,15 @@
  * a BPTT walk the test computes with the engine, then read back through their data attributes.
  */
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, test } from 'vitest';
 import { bpttWalk, type BpttWalk } from '../../src/engine/index.ts';
 import { BpttStepper, GateHeatmaps, GradientOverTime, UnrolledGraph, walkGraphNorms } from '../../src/ui/network/index.ts';
 import { formatNumber, vectorNorm } from '../../src/ui/network/format.ts';
 import { cutBoundaries } from '../../src/ui/network/graphLayout.ts';
 import { makeCase } from '../engine/helpers.ts';
+import { byId, render, shown, unmount } from './render.ts';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let root: Root | null = null;
-let host: HTMLElement | null = null;
-
-/** Renders a React element into a fresh container on the page. */
-async function render(el: React.ReactElement): Promise<HTMLElement> {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-  await act(async () => root!.render(el));
-  return host;
-}
-
-afterEach(async () => {
-  await act(async () => root?.unmount());
-  host?.remove();
-  root = null;
-  host = null;
-});
-
-/** The element with a data-testid inside a container (fails when absent). */
-function byId(container: HTMLElement, id: string): HTMLElement {
-  const el = container.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-  if (!el) throw new Error(`no element with data-testid="${id}"`);
-  return el;
-}
-
-/** A shown number: its full-precision data-value, after checking the text is that value formatted. */
-function shown(container: HTMLElement, id: string): number {
-  const el = byId(container, id);
-  const v = Number(el.dataset.value);
-  expect(el.textContent).toBe(formatNumber(v));
-  return v;
-}
+afterEach(unmount);
 
 /** Sends a key to an element the way a user's key press reaches React. */
 async function press(el: HTMLElement, key: string): Promise<void> {
@@ -89,9 +55,6 @@ describe('BpttStepper', () => {
           expect(shown(c, 'total-Wih')).toBe(w.total.Wih[t]);
           expect(byId(c, 'backward-panel').dataset.cut).toBe(String(w.cut[t] === 1));
         }
-        await act(async () => root!.unmount());
-        host!.remove();
-        root = null;
       }
     }
   });
@@ -105,8 +68,6 @@ describe('BpttStepper', () => {
       expect(shown(fwd, 'h-norm')).toBeCloseTo(vectorNorm(w.h, 2 * 3, 3), 12);
       expect(fwd.querySelector('[data-testid="c-norm"]')).toBeNull();
       expect(fwd.querySelectorAll('[data-testid^="gate-norm-"]')).toHaveLength(cell === 'gru' ? 3 : 0);
-      await act(async () => root!.unmount());
-      host!.remove();
       const back = await render(<BpttStepper walk={walk} cursor={5 + 1} />);
       expect(byId(back, 'bptt-stepper').dataset.t).toBe('3');
       expect(shown(back, 'dh-norm')).toBeCloseTo(vectorNorm(w.dh, 3 * 3, 3), 12);

@@ -5,51 +5,15 @@
  * inputs marked teacher forced or its own output, and the stepper's numbers in every pass.
  */
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, test } from 'vitest';
 import { initSeq2SeqParams, seq2seqWalk, type Seq2SeqBatch, type Seq2SeqConfig, type Seq2SeqWalk } from '../../src/engine/index.ts';
-import { formatNumber, vectorNorm } from '../../src/ui/network/format.ts';
+import { vectorNorm } from '../../src/ui/network/format.ts';
 import { Seq2SeqGraph, type Seq2SeqLabels } from '../../src/ui/network/Seq2SeqGraph.tsx';
 import { seq2seqCursorStep, Seq2SeqStepper } from '../../src/ui/network/Seq2SeqStepper.tsx';
 import { mulberry32 } from '../engine/helpers.ts';
+import { byId, render, shown, unmount } from './render.ts';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let root: Root | null = null;
-let host: HTMLElement | null = null;
-
-/** Renders a React element into a fresh container on the page (unmounting the previous one). */
-async function render(el: React.ReactElement): Promise<HTMLElement> {
-  await act(async () => root?.unmount());
-  host?.remove();
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-  await act(async () => root!.render(el));
-  return host;
-}
-
-afterEach(async () => {
-  await act(async () => root?.unmount());
-  host?.remove();
-  root = null;
-  host = null;
-});
-
-/** The element with a data-testid inside a container (fails when absent). */
-function byId(container: HTMLElement, id: string): HTMLElement {
-  const el = container.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-  if (!el) throw new Error(`no element with data-testid="${id}"`);
-  return el;
-}
-
-/** A shown number: its full-precision data-value, after checking the text is that value formatted. */
-function shown(container: HTMLElement, id: string): number {
-  const el = byId(container, id);
-  const v = Number(el.dataset.value);
-  expect(el.textContent).toBe(formatNumber(v));
-  return v;
-}
+afterEach(unmount);
 
 const H = 4;
 const SYMBOLS = ['_', '<s>', '</s>', 'a', 'b', 'c'];

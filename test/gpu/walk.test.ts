@@ -7,49 +7,23 @@
  * Encoder-decoder runs: walkSeq2Seq.test.ts.
  */
 import { describe, expect, test } from 'vitest';
-import { defaultOptimizer, lossAndGrads, PYTORCH_INIT, type Batch, type TensorMap } from '../../src/engine/index.ts';
-import { layerSuffix } from '../../src/engine/model.ts';
+import { lossAndGrads, type Batch, type TensorMap } from '../../src/engine/index.ts';
 import { largestSingularValue } from '../../src/engine/spectral.ts';
 import { SHIPPED_TEXT } from '../../src/tasks/charModel.ts';
 import type { TaskFiles } from '../../src/tasks/index.ts';
 import type { TrainerConfig } from '../../src/train/config.ts';
 import { sliceBatch } from '../../src/train/slices.ts';
-import { prepareRun, Trainer } from '../../src/train/Trainer.ts';
+import { prepareRun } from '../../src/train/Trainer.ts';
 import { TrainerClient } from '../../src/train/TrainerClient.ts';
 import { textBatch, walkExample, type WalkView } from '../../src/train/walk.ts';
-import { gpuDevice, gpuTest } from './device.ts';
+import { gpuTest } from './device.ts';
+import { expectTotalsMatch, smallConfig, trained } from './walkHelpers.ts';
 
 const FILES: TaskFiles = new Map([[SHIPPED_TEXT, await (await fetch(`/${SHIPPED_TEXT}`)).text()]]);
 
-/** A small config. */
+/** A small config: an LSTM of 6 units unless `model` says otherwise. */
 function config(task: string, settings: TrainerConfig['task']['settings'], model: Partial<TrainerConfig['model']> = {}, window: number | null = null): TrainerConfig {
-  return {
-    task: { id: task, settings },
-    seed: 7,
-    model: { cell: 'lstm', hiddenSize: 6, numLayers: 1, bidirectional: false, embeddingSize: 4, ...model },
-    init: PYTORCH_INIT,
-    training: { optimizer: { ...defaultOptimizer('adam'), lr: 0.03 }, batchSize: 4, window, stateful: false, dropout: 0, evalEvery: 0 },
-  };
-}
-
-/** A trainer (on the GPU when `gpu`) after `steps` steps, with a float64 copy of its weights. */
-async function trained(cfg: TrainerConfig, steps: number, gpu = false) {
-  const trainer = new Trainer(prepareRun(cfg, FILES), gpu ? { device: await gpuDevice(), name: 'test adapter' } : undefined);
-  for (let i = 0; i < steps; i++) trainer.step();
-  await trainer.flush();
-  return { trainer, run: trainer.run, params: await trainer.backend.getParams() };
-}
-
-/** Largest |a - b| relative to the largest |b|. */
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let diff = 0;
-  let scale = 1e-300;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
+  return smallConfig({ id: task, settings }, 7, { cell: 'lstm', hiddenSize: 6, numLayers: 1, bidirectional: false, embeddingSize: 4, ...model }, { window });
 }
 
 /** The walk's loss and every (layer, direction)'s final totals against lossAndGrads on the same example and window. */
@@ -59,19 +33,13 @@ function expectMatchesEngine(view: WalkView, cfg: TrainerConfig, params: TensorM
   const reference = lossAndGrads(model, params, example, { bpttWindow: Math.min(cfg.training.window ?? T, T) });
   expect(view.walk.loss).toBeCloseTo(reference.loss, 12);
   expect(view.walk.dirs).toHaveLength(model.numLayers * (model.bidirectional ? 2 : 1));
-  for (const d of view.walk.dirs) {
-    const s = layerSuffix(d.layer, d.dir);
-    expect(relError(d.grads.Wih, reference.grads.get(`rnn.weight_ih_${s}`)!.data)).toBeLessThan(1e-12);
-    expect(relError(d.grads.Whh, reference.grads.get(`rnn.weight_hh_${s}`)!.data)).toBeLessThan(1e-12);
-    expect(relError(d.grads.bih, reference.grads.get(`rnn.bias_ih_${s}`)!.data)).toBeLessThan(1e-12);
-    expect(relError(d.grads.bhh, reference.grads.get(`rnn.bias_hh_${s}`)!.data)).toBeLessThan(1e-12);
-  }
+  expectTotalsMatch(view.walk.dirs, reference.grads, 'rnn');
 }
 
 describe('walk', () => {
   test('adding T=10, lstm, window 4, example 3 after 5 CPU steps: totals equal lossAndGrads; labels and σ_max of W_hh', async () => {
     const cfg = config('adding', { T: 10 }, {}, 4);
-    const { trainer, run, params } = await trained(cfg, 5);
+    const { trainer, run, params } = await trained(prepareRun(cfg, FILES), 5);
     const view = walkExample(run, trainer.settings, params, { kind: 'example', index: 3 }, trainer.stepIndex);
     expect(view.step).toBe(5);
     expect(view.walk.window).toBe(4);
@@ -90,7 +58,7 @@ describe('walk', () => {
 
   gpuTest('copy k=2 delay=3, gru 2 layers bidirectional, after 4 WebGPU steps: totals equal lossAndGrads at the GPU’s weights', async () => {
     const cfg = config('copy', { k: 2, delay: 3 }, { cell: 'gru', numLayers: 2, bidirectional: true });
-    const { trainer, run, params } = await trained(cfg, 4, true);
+    const { trainer, run, params } = await trained(prepareRun(cfg, FILES), 4, true);
     try {
       expect(trainer.backend.kind).toBe('webgpu');
       const view = walkExample(run, trainer.settings, params, { kind: 'example', index: 1 }, trainer.stepIndex);
@@ -106,7 +74,7 @@ describe('walk', () => {
   for (const encoding of ['one-hot', 'embedding'] as const) {
     test(`char model (${encoding}) typed text: T is its length less one, each target the next symbol; unknown symbols refused`, async () => {
       const cfg = config('char-model', { T: 8, encoding });
-      const { trainer, run, params } = await trained(cfg, 3);
+      const { trainer, run, params } = await trained(prepareRun(cfg, FILES), 3);
       const text = 'It is a truth';
       const view = walkExample(run, trainer.settings, params, { kind: 'text', text }, 3);
       expect(view.walk.T).toBe(text.length - 1);
@@ -133,11 +101,11 @@ describe('walk', () => {
       if (during.kind === 'seq2seq') throw new Error('expected a recurrent walk');
       expect(during.walk.T).toBe(10);
       // While training, the walk reads the copy the worker keeps (the loop is not paused for it): its step names those weights.
-      const atCopy = await trained(cfg, during.step);
+      const atCopy = await trained(prepareRun(cfg, FILES), during.step);
       expectMatchesEngine(during, cfg, atCopy.params, sliceBatch(atCopy.run.data.validation, 2, 1));
       // A snapshot taken while training is the kept copy too: its step names its weights exactly.
       const snap = await client.snapshot();
-      const atSnap = await trained(cfg, snap.stepIndex);
+      const atSnap = await trained(prepareRun(cfg, FILES), snap.stepIndex);
       for (const [name, t] of atSnap.params) expect(Array.from(snap.params.get(name)!.data)).toEqual(Array.from(t.data));
       const before = steps;
       await new Promise((r) => setTimeout(r, 300));
@@ -146,7 +114,7 @@ describe('walk', () => {
       const view = await client.walk({ kind: 'example', index: 2 });
       if (view.kind === 'seq2seq') throw new Error('expected a recurrent walk');
       expect(view.step).toBeGreaterThan(0);
-      const { params, run } = await trained(cfg, view.step);
+      const { params, run } = await trained(prepareRun(cfg, FILES), view.step);
       expectMatchesEngine(view, cfg, params, sliceBatch(run.data.validation, 2, 1));
       await expect(client.walk({ kind: 'text', text: 'ab' })).rejects.toThrow(/typed text is for the character model/);
     } finally {

@@ -5,43 +5,19 @@
  * and a reach table that reaches back through the fed-back outputs alone.
  */
 import { describe, expect, test } from 'vitest';
-import { defaultOptimizer, lossAndGrads, PYTORCH_INIT, type TensorMap } from '../../src/engine/index.ts';
+import { lossAndGrads, type TensorMap } from '../../src/engine/index.ts';
 import { largestSingularValue } from '../../src/engine/spectral.ts';
 import type { TrainerConfig } from '../../src/train/config.ts';
 import { sliceBatch } from '../../src/train/slices.ts';
-import { prepareRun, Trainer } from '../../src/train/Trainer.ts';
+import { prepareRun } from '../../src/train/Trainer.ts';
 import { walkExample, type WalkView } from '../../src/train/walk.ts';
-import { gpuDevice, gpuTest } from './device.ts';
+import { relError } from '../engine/helpers.ts';
+import { gpuTest } from './device.ts';
+import { smallConfig, trained } from './walkHelpers.ts';
 
-/** A small run with output feedback. */
+/** A small run with output feedback: a tanh RNN of 5 units unless `model` says otherwise. */
 function config(task: string, settings: TrainerConfig['task']['settings'], model: Partial<TrainerConfig['model']>, window: number | null): TrainerConfig {
-  return {
-    task: { id: task, settings },
-    seed: 11,
-    model: { cell: 'rnn_tanh', hiddenSize: 5, numLayers: 1, bidirectional: false, ...model },
-    init: PYTORCH_INIT,
-    training: { optimizer: { ...defaultOptimizer('adam'), lr: 0.03 }, batchSize: 4, window, stateful: false, dropout: 0, evalEvery: 0 },
-  };
-}
-
-/** A trainer (on the GPU when `gpu`) after `steps` steps, with a float64 copy of its weights. */
-async function trained(cfg: TrainerConfig, steps: number, gpu = false) {
-  const trainer = new Trainer(prepareRun(cfg), gpu ? { device: await gpuDevice(), name: 'test adapter' } : undefined);
-  for (let i = 0; i < steps; i++) trainer.step();
-  await trainer.flush();
-  return { trainer, run: trainer.run, params: await trainer.backend.getParams() };
-}
-
-/** Largest |a - b| relative to the largest |b|. */
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let diff = 0;
-  let scale = 1e-300;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
+  return smallConfig({ id: task, settings }, 11, { cell: 'rnn_tanh', hiddenSize: 5, numLayers: 1, bidirectional: false, ...model }, { window });
 }
 
 /** The walk's loss and totals (W_ih, b_ih, W_hy, and W_hh, b_hh where the layer has them) against lossAndGrads. */
@@ -62,7 +38,7 @@ function expectMatchesEngine(view: WalkView, cfg: TrainerConfig, params: TensorM
 describe('walk with output feedback', () => {
   test('copy k=2 delay=2, pure Jordan rnn_tanh, window 3, after 4 CPU steps: totals equal lossAndGrads; σ_max NaN; reach through the outputs', async () => {
     const cfg = config('copy', { k: 2, delay: 2 }, { outputFeedback: { teacherForcing: false, recurrent: false } }, 3);
-    const { trainer, run, params } = await trained(cfg, 4);
+    const { trainer, run, params } = await trained(prepareRun(cfg), 4);
     const view = walkExample(run, trainer.settings, params, { kind: 'example', index: 2 }, trainer.stepIndex);
     expectMatchesEngine(view, cfg, params, 2);
     const d = view.walk.dirs[0];
@@ -82,7 +58,7 @@ describe('walk with output feedback', () => {
 
   gpuTest('time-series T=12, Jordan+Elman rnn_relu teacher forced, after 3 WebGPU steps: totals equal lossAndGrads at the GPU’s weights; σ_max of W_hh', async () => {
     const cfg = config('time-series', { T: 12 }, { cell: 'rnn_relu', outputFeedback: { teacherForcing: true, recurrent: true } }, null);
-    const { trainer, run, params } = await trained(cfg, 3, true);
+    const { trainer, run, params } = await trained(prepareRun(cfg), 3, true);
     try {
       expect(trainer.backend.kind).toBe('webgpu');
       const view = walkExample(run, trainer.settings, params, { kind: 'example', index: 1 }, trainer.stepIndex);

@@ -6,23 +6,18 @@
  * reproduces the worker's weights bit for bit). Labels name the source and the decoder's inputs.
  */
 import { describe, expect, test } from 'vitest';
-import { defaultOptimizer, PYTORCH_INIT, seq2seqLossAndGrads, sliceSeq2SeqBatch, type BpttWalk, type TensorMap } from '../../src/engine/index.ts';
+import { seq2seqLossAndGrads, sliceSeq2SeqBatch, type TensorMap } from '../../src/engine/index.ts';
 import { largestSingularValue } from '../../src/engine/spectral.ts';
 import type { TrainerConfig } from '../../src/train/config.ts';
-import { prepareAnyRun, Trainer, type PreparedSeq2SeqRun } from '../../src/train/Trainer.ts';
+import { prepareAnyRun, type PreparedSeq2SeqRun } from '../../src/train/Trainer.ts';
 import { TrainerClient } from '../../src/train/TrainerClient.ts';
 import { walkExample, type Seq2SeqWalkView } from '../../src/train/walk.ts';
-import { gpuDevice, gpuTest } from './device.ts';
+import { gpuTest } from './device.ts';
+import { expectTotalsMatch, smallConfig, trained } from './walkHelpers.ts';
 
 /** A small seq2seq config whose teacher forcing falls linearly from 1 to 0 over 10 steps (r = 0.5 at step 5). */
 function config(cell: TrainerConfig['model']['cell'], numLayers = 1): TrainerConfig {
-  return {
-    task: { id: 'seq2seq', settings: { operation: 'reverse', minLength: 2, maxLength: 5 } },
-    seed: 7,
-    model: { cell, hiddenSize: 6, numLayers, bidirectional: false, embeddingSize: 4 },
-    init: PYTORCH_INIT,
-    training: { optimizer: { ...defaultOptimizer('adam'), lr: 0.03 }, batchSize: 4, window: null, stateful: false, dropout: 0, evalEvery: 0, teacherForcing: { kind: 'linear', start: 1, end: 0, steps: 10 } },
-  };
+  return smallConfig({ id: 'seq2seq', settings: { operation: 'reverse', minLength: 2, maxLength: 5 } }, 7, { cell, hiddenSize: 6, numLayers, bidirectional: false, embeddingSize: 4 }, { teacherForcing: { kind: 'linear', start: 1, end: 0, steps: 10 } });
 }
 
 /** The run of a config, as an encoder-decoder run. */
@@ -32,44 +27,14 @@ function seq2seqRun(cfg: TrainerConfig): PreparedSeq2SeqRun {
   return run;
 }
 
-/** A trainer (on the GPU when `gpu`) after `steps` steps, with a float64 copy of its weights. */
-async function trained(cfg: TrainerConfig, steps: number, gpu = false) {
-  const trainer = new Trainer(seq2seqRun(cfg), gpu ? { device: await gpuDevice(), name: 'test adapter' } : undefined);
-  for (let i = 0; i < steps; i++) trainer.step();
-  await trainer.flush();
-  return { trainer, run: trainer.prepared as PreparedSeq2SeqRun, params: await trainer.backend.getParams() };
-}
-
-/** Largest |a - b| relative to the largest |b|. */
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let diff = 0;
-  let scale = 1e-300;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
-}
-
-/** A part's totals against the reference's `prefix.*` gradients. */
-function expectPartMatches(walk: BpttWalk, grads: TensorMap, prefix: string): void {
-  for (const d of walk.dirs) {
-    expect(relError(d.grads.Wih, grads.get(`${prefix}.weight_ih_l${d.layer}`)!.data)).toBeLessThan(1e-12);
-    expect(relError(d.grads.Whh, grads.get(`${prefix}.weight_hh_l${d.layer}`)!.data)).toBeLessThan(1e-12);
-    expect(relError(d.grads.bih, grads.get(`${prefix}.bias_ih_l${d.layer}`)!.data)).toBeLessThan(1e-12);
-    expect(relError(d.grads.bhh, grads.get(`${prefix}.bias_hh_l${d.layer}`)!.data)).toBeLessThan(1e-12);
-  }
-}
-
 /** The view against the reference engine on the same example, weights and teacher forcing; labels against the vocabulary. */
 function expectMatchesEngine(view: Seq2SeqWalkView, run: PreparedSeq2SeqRun, params: TensorMap, tf: { ratio: number; seed: number; step: number }): void {
   const example = sliceSeq2SeqBatch(run.data.validation, (view.request as { index: number }).index, 1);
   expect(view.walk.teacherForcing).toEqual(tf);
   const reference = seq2seqLossAndGrads(run.seq2seq, params, example, tf);
   expect(view.walk.loss).toBe(reference.loss);
-  expectPartMatches(view.walk.encoder, reference.grads, 'encoder');
-  expectPartMatches(view.walk.decoder, reference.grads, 'decoder');
+  expectTotalsMatch(view.walk.encoder.dirs, reference.grads, 'encoder');
+  expectTotalsMatch(view.walk.decoder.dirs, reference.grads, 'decoder');
   const U = example.targetLengths[0];
   expect(Array.from(view.walk.decoderInputs)).toEqual(Array.from(reference.inputs.data.subarray(0, U)));
   const vocabulary = run.data.needs.vocabulary;
@@ -85,7 +50,7 @@ function expectMatchesEngine(view: Seq2SeqWalkView, run: PreparedSeq2SeqRun, par
 describe('walk of an encoder-decoder run', () => {
   test('gru 2 layers after 5 CPU steps (r = 0.5), example 3: totals equal seq2seqLossAndGrads at the trainer’s next teacher forcing; σ_max of both stacks; refusals', async () => {
     const cfg = config('gru', 2);
-    const { trainer, run, params } = await trained(cfg, 5);
+    const { trainer, run, params } = await trained(seq2seqRun(cfg), 5);
     const view = walkExample(run, trainer.settings, params, { kind: 'example', index: 3 }, trainer.stepIndex);
     expect(view.kind).toBe('seq2seq');
     expect(view.step).toBe(5);
@@ -104,7 +69,7 @@ describe('walk of an encoder-decoder run', () => {
 
   gpuTest('lstm after 4 WebGPU steps: totals equal seq2seqLossAndGrads at the GPU’s weights', async () => {
     const cfg = config('lstm');
-    const { trainer, run, params } = await trained(cfg, 4, true);
+    const { trainer, run, params } = await trained(seq2seqRun(cfg), 4, true);
     try {
       expect(trainer.backend.kind).toBe('webgpu');
       const view = walkExample(run, trainer.settings, params, { kind: 'example', index: 1 }, trainer.stepIndex);
@@ -133,7 +98,7 @@ describe('walk of an encoder-decoder run', () => {
       const view = await client.walk({ kind: 'example', index: 2 });
       if (view.kind !== 'seq2seq') throw new Error('expected an encoder-decoder walk');
       expect(view.step).toBeGreaterThan(0);
-      const { trainer, run, params } = await trained(cfg, view.step);
+      const { trainer, run, params } = await trained(seq2seqRun(cfg), view.step);
       expect(trainer.stepIndex).toBe(view.step);
       expectMatchesEngine(view, run, params, trainer.teacherForcing());
       await expect(client.walk({ kind: 'text', text: '12' })).rejects.toThrow(/walks its validation examples/);

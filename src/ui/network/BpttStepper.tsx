@@ -10,7 +10,7 @@
  * move the cursor when the stepper has focus. Playing steps on a timer; with
  * prefers-reduced-motion nothing animates (theme.css), the cursor still steps.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { BpttWalk, WalkDirection } from '../../engine/bpttWalk.ts';
 import { BarVector } from './BarVector.tsx';
 import { FedValue, FeedbackArrival, FeedbackSumRow } from './FeedbackStep.tsx';
@@ -19,6 +19,7 @@ import { MatrixHeatmap } from './MatrixHeatmap.tsx';
 import { Num } from './Num.tsx';
 import { StepperControls } from './StepperControls.tsx';
 import { StepStrip } from './StepStrip.tsx';
+import { useStepperCursor } from './useStepperCursor.ts';
 import './network.css';
 
 /** Props of {@link BpttStepper}. */
@@ -47,36 +48,14 @@ export function BpttStepper({ walk, initialRow = 0, cursor: cursorProp, onCursor
   const count = 2 * T;
   const [chosenRow, setRow] = useState(initialRow);
   const row = Math.min(chosenRow, walk.dirs.length - 1); // a new walk may have fewer rows
-  const [ownCursor, setOwnCursor] = useState(0);
-  const [playing, setPlaying] = useState(false);
-  const [speed, setSpeed] = useState(4);
+  const { cursor, move, onKey, controls } = useStepperCursor(count, cursorProp, onCursorChange);
   const w = walk.dirs[row];
   if (!w || row < 0) throw new RangeError(`BpttStepper: the walk has no row ${chosenRow} (it has ${walk.dirs.length})`);
-  const cursor = Math.max(0, Math.min(count - 1, cursorProp ?? ownCursor));
-  const move = (c: number) => {
-    const next = Math.max(0, Math.min(count - 1, c));
-    setOwnCursor(next);
-    onCursorChange?.(next);
-  };
-  const atEnd = cursor >= count - 1;
-
-  useEffect(() => {
-    if (!playing || atEnd) return;
-    const id = setTimeout(() => move(cursor + 1), 1000 / speed);
-    return () => clearTimeout(id);
-  });
-  if (playing && atEnd) setPlaying(false);
 
   const { phase, t, index } = cursorStep(w, T, cursor);
   const order = phase === 'forward' ? Array.from(w.backwardOrder).reverse() : Array.from(w.backwardOrder);
   const visited = new Set(order.slice(0, index + 1));
   const pickStep = (s: number) => move((phase === 'forward' ? 0 : T) + order.indexOf(s));
-  const onKey = (e: React.KeyboardEvent) => {
-    const to = { ArrowLeft: cursor - 1, ArrowRight: cursor + 1, Home: 0, End: count - 1 }[e.key];
-    if (to === undefined) return;
-    e.preventDefault();
-    move(to);
-  };
   const rowName = (i: number) => `layer ${Math.floor(i / D) + 1}${D === 2 ? (i % D === 0 ? ' forward' : ' reverse') : ''}`;
 
   return (
@@ -108,7 +87,7 @@ export function BpttStepper({ walk, initialRow = 0, cursor: cursorProp, onCursor
         </span>
       </header>
       <StepStrip T={T} dir={w.dir} window={walk.window} current={t} visited={visited} phase={phase} onPick={pickStep} width={width} />
-      <StepperControls cursor={cursor} count={count} onMove={move} playing={playing} onPlayingChange={setPlaying} speed={speed} onSpeedChange={setSpeed} />
+      <StepperControls {...controls} />
       {phase === 'forward' ? <ForwardStep walk={walk} w={w} t={t} /> : <BackwardStep walk={walk} w={w} t={t} />}
     </section>
   );

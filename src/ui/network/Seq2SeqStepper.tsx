@@ -5,7 +5,7 @@
  * layer's cell with BpttStepper's panels; at the hand-over, the state crossing forward and the
  * gradient dL/dh_S (and dL/dc_S) crossing back. Every number is the Seq2SeqWalk's own.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Seq2SeqWalk } from '../../engine/seq2seqWalk.ts';
 import { BarVector } from './BarVector.tsx';
 import { BackwardStep, ForwardStep } from './BpttStepper.tsx';
@@ -14,6 +14,7 @@ import { Num } from './Num.tsx';
 import type { Seq2SeqLabels, Seq2SeqPart } from './Seq2SeqGraph.tsx';
 import { StepperControls } from './StepperControls.tsx';
 import { StepStrip } from './StepStrip.tsx';
+import { useStepperCursor } from './useStepperCursor.ts';
 import './network.css';
 import './seq2seq.css';
 
@@ -47,30 +48,9 @@ export function Seq2SeqStepper({ walk, labels, initialLayer = 0, cursor: cursorP
   const count = 2 * (S + U);
   const [chosen, setLayer] = useState(initialLayer);
   const layer = Math.max(0, Math.min(chosen, L - 1));
-  const [ownCursor, setOwnCursor] = useState(0);
-  const [playing, setPlaying] = useState(false);
-  const [speed, setSpeed] = useState(4);
-  const cursor = Math.max(0, Math.min(count - 1, cursorProp ?? ownCursor));
-  const move = (c: number) => {
-    const next = Math.max(0, Math.min(count - 1, c));
-    setOwnCursor(next);
-    onCursorChange?.(next);
-  };
-  const atEnd = cursor >= count - 1;
-  useEffect(() => {
-    if (!playing || atEnd) return;
-    const id = setTimeout(() => move(cursor + 1), 1000 / speed);
-    return () => clearTimeout(id);
-  });
-  if (playing && atEnd) setPlaying(false);
+  const { cursor, move, onKey, controls } = useStepperCursor(count, cursorProp, onCursorChange);
 
   const { part, phase, t, index } = seq2seqCursorStep(S, U, cursor);
-  const onKey = (e: React.KeyboardEvent) => {
-    const to = { ArrowLeft: cursor - 1, ArrowRight: cursor + 1, Home: 0, End: count - 1 }[e.key];
-    if (to === undefined) return;
-    e.preventDefault();
-    move(to);
-  };
   // Cursor of step s of a part in the current pass (forward: encoder then decoder; backward: decoder then encoder).
   const cursorOf = (p: Seq2SeqPart, s: number) =>
     phase === 'forward' ? (p === 'encoder' ? s : S + s) : p === 'decoder' ? S + 2 * U - 1 - s : 2 * S + 2 * U - 1 - s;
@@ -117,7 +97,7 @@ export function Seq2SeqStepper({ walk, labels, initialLayer = 0, cursor: cursorP
           <StepStrip T={U} dir={0} window={U} current={part === 'decoder' ? t : -1} visited={visitedOf('decoder', U)} phase={phase} onPick={(s) => move(cursorOf('decoder', s))} width={pw * U} />
         </div>
       </div>
-      <StepperControls cursor={cursor} count={count} onMove={move} playing={playing} onPlayingChange={setPlaying} speed={speed} onSpeedChange={setSpeed} />
+      <StepperControls {...controls} />
       <Reads walk={walk} labels={labels} part={part} t={t} phase={phase} top={layer === L - 1} />
       {part === 'decoder' && t === 0 && <HandOver walk={walk} layer={layer} direction={phase} />}
       {phase === 'forward' ? (

@@ -5,30 +5,9 @@
  * reset builds the new run; then the character model trains and samples text. Without
  * WebGPU the same page trains on the CPU.
  */
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { baseArgs, requireChromium, webgpuArgs } from '../chromium.ts';
-import { root } from './build.ts';
-import { serveDir, type StaticServer } from './serve.ts';
-
-/** A page of the app with the errors it logs. */
-async function open(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-  await page.goto(url);
-  await ready(page);
-  return { page, errors };
-}
-
-/** Waits until a run is built (the play button is enabled). */
-async function ready(page: Page): Promise<void> {
-  await page.locator('[data-testid="play"]:not([disabled])').waitFor({ timeout: 60_000 });
-}
+import type { Page } from 'playwright';
+import { describe, expect, test } from 'vitest';
+import { openApp, ready, servedApp, useCpu } from './fixture.ts';
 
 /** A number the top bar shows. */
 async function stat(page: Page, id: string): Promise<number> {
@@ -48,16 +27,11 @@ async function pickTask(page: Page, id: string): Promise<void> {
 }
 
 describe('built app served from a sub-path', () => {
-  let server: StaticServer;
-  beforeAll(async () => {
-    server = await serveDir(join(root, 'dist'));
-  });
-  afterAll(() => server?.close());
+  describe('in a Chromium with WebGPU', () => {
+    const app = servedApp({ webgpu: true });
 
-  test('WebGPU (SwiftShader): adding problem trains, keys work, lr applies live, a reset-only setting says so; the char model samples text; switch to the CPU', async () => {
-    const browser = await chromium.launch({ executablePath: requireChromium(), args: [...baseArgs, ...webgpuArgs] });
-    try {
-      const { page, errors } = await open(browser, server.url);
+    test('WebGPU (SwiftShader): adding problem trains, keys work, lr applies live, a reset-only setting says so; the char model samples text; switch to the CPU', async () => {
+      const { page, errors } = await openApp(app.browser, app.url);
       expect(await page.title()).toBe('RNN Playground');
       await expect.poll(() => page.getByTestId('backend').getAttribute('data-state'), { timeout: 30_000 }).toBe('webgpu');
       expect(await page.getByTestId('backend').textContent()).toMatch(/^WebGPU · .*swiftshader/);
@@ -128,21 +102,19 @@ describe('built app served from a sub-path', () => {
       await expect.poll(() => page.getByTestId('sample-text').textContent(), { timeout: 15_000 }).toMatch(/^It is a truth .{20,}/s);
 
       // The backend switch rebuilds the run on the CPU.
-      await page.locator('#backend-choice').selectOption('cpu');
-      await expect.poll(() => page.getByTestId('backend').getAttribute('data-state'), { timeout: 30_000 }).toBe('cpu');
+      await useCpu(page);
       await ready(page);
       expect(await stat(page, 'step')).toBe(0);
 
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  }, 120_000);
+    }, 120_000);
+  });
 
-  test('no WebGPU: the backend says CPU with a reason, the adding problem trains there; pasted text: none is refused by name, some trains', async () => {
-    const browser = await chromium.launch({ executablePath: requireChromium(), args: baseArgs });
-    try {
-      const { page, errors } = await open(browser, server.url);
+  describe('in a Chromium without WebGPU', () => {
+    const app = servedApp();
+
+    test('no WebGPU: the backend says CPU with a reason, the adding problem trains there; pasted text: none is refused by name, some trains', async () => {
+      const { page, errors } = await openApp(app.browser, app.url);
       expect(await page.getByTestId('backend').getAttribute('data-state')).toBe('cpu');
       expect(await page.getByTestId('backend').getAttribute('title')).toMatch(/^WebGPU is not used: \S.+/);
       await page.getByTestId('step-button').click();
@@ -166,8 +138,6 @@ describe('built app served from a sub-path', () => {
       expect(await page.getByTestId('error').count()).toBe(0);
       expect(await page.getByTestId('model-summary').textContent()).toContain('one-hot over 11 symbols');
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  }, 60_000);
+    }, 60_000);
+  });
 });

@@ -6,19 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../vite.config.ts';
-import { baseArgs, requireChromium, webgpuArgs } from '../chromium.ts';
 import { root } from './build.ts';
-import { serveDir, type StaticServer } from './serve.ts';
+import { recordErrors, servedApp } from './fixture.ts';
 
 describe('Content-Security-Policy of the built site', () => {
-  let server: StaticServer;
-  beforeAll(async () => {
-    server = await serveDir(join(root, 'dist'));
-  });
-  afterAll(() => server?.close());
+  const app = servedApp({ webgpu: true });
 
   test('dist/index.html carries the policy before any script, and it names no unsafe-eval', () => {
     const html = readFileSync(join(root, 'dist', 'index.html'), 'utf8');
@@ -31,45 +25,37 @@ describe('Content-Security-Policy of the built site', () => {
   });
 
   test('the page loads under it with no violation of its own; inline script and inline handlers are blocked', async () => {
-    const browser = await chromium.launch({ executablePath: requireChromium(), args: [...baseArgs, ...webgpuArgs] });
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('console', (msg) => {
-        if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-      });
-      page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-      // Init scripts come from the DevTools protocol, outside the page's policy.
-      await page.addInitScript(() => {
-        const seen: string[] = [];
-        (globalThis as unknown as { cspViolations: string[] }).cspViolations = seen;
-        document.addEventListener('securitypolicyviolation', (e: SecurityPolicyViolationEvent) => seen.push(`${e.violatedDirective}: ${e.blockedURI}`));
-      });
-      await page.goto(server.url);
-      await page.locator('[data-testid="backend"]:not([data-state="pending"])').waitFor({ timeout: 30_000 });
-      // Code evaluated through the DevTools protocol is exempt from the policy, so the probes go through the DOM:
-      // an inline script and an inline event handler, both of which the policy must block.
-      await page.evaluate(() => {
-        const s = document.createElement('script');
-        s.textContent = 'globalThis.inlineRan = true';
-        document.head.append(s);
-        const probe = document.createElement('div');
-        probe.innerHTML = '<img src="data:," onerror="globalThis.handlerRan = true">';
-        document.body.append(probe);
-      });
-      await page.waitForTimeout(200);
-      const ran = await page.evaluate(() => {
-        const g = globalThis as unknown as { inlineRan?: boolean; handlerRan?: boolean };
-        return { inline: g.inlineRan ?? false, handler: g.handlerRan ?? false };
-      });
-      expect(ran).toEqual({ inline: false, handler: false });
-      const violations = await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations);
-      // The two probes above are the only violations: nothing the app itself does is blocked.
-      expect(violations.filter((v) => !/^script-src(-elem|-attr)?: inline$/.test(v))).toEqual([]);
-      expect(violations.length).toBe(2);
-      expect(errors.filter((e) => !/Content Security Policy/.test(e))).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    const page = await app.browser.newPage();
+    const errors = recordErrors(page);
+    // Init scripts come from the DevTools protocol, outside the page's policy.
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (globalThis as unknown as { cspViolations: string[] }).cspViolations = seen;
+      document.addEventListener('securitypolicyviolation', (e: SecurityPolicyViolationEvent) => seen.push(`${e.violatedDirective}: ${e.blockedURI}`));
+    });
+    await page.goto(app.url);
+    await page.locator('[data-testid="backend"]:not([data-state="pending"])').waitFor({ timeout: 30_000 });
+    // Code evaluated through the DevTools protocol is exempt from the policy, so the probes go through the DOM:
+    // an inline script and an inline event handler, both of which the policy must block.
+    await page.evaluate(() => {
+      const s = document.createElement('script');
+      s.textContent = 'globalThis.inlineRan = true';
+      document.head.append(s);
+      const probe = document.createElement('div');
+      probe.innerHTML = '<img src="data:," onerror="globalThis.handlerRan = true">';
+      document.body.append(probe);
+    });
+    await page.waitForTimeout(200);
+    const ran = await page.evaluate(() => {
+      const g = globalThis as unknown as { inlineRan?: boolean; handlerRan?: boolean };
+      return { inline: g.inlineRan ?? false, handler: g.handlerRan ?? false };
+    });
+    expect(ran).toEqual({ inline: false, handler: false });
+    const violations = await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations);
+    // The two probes above are the only violations: nothing the app itself does is blocked.
+    expect(violations.filter((v) => !/^script-src(-elem|-attr)?: inline$/.test(v))).toEqual([]);
+    expect(violations.length).toBe(2);
+    expect(errors.filter((e) => !/Content Security Policy/.test(e))).toEqual([]);
+    await page.close();
   });
 });

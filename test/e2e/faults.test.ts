@@ -10,12 +10,9 @@
  *  - a crashed GPU process (DevTools protocol Browser.crashGpuProcess) while training: the page
  *    says the GPU was lost and training resumed, and the step counter goes on.
  */
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { baseArgs, requireChromium, webgpuArgs } from '../chromium.ts';
-import { root } from './build.ts';
-import { serveDir, type StaticServer } from './serve.ts';
+import type { Browser, Page } from 'playwright';
+import { describe, expect, test } from 'vitest';
+import { openApp, servedApp, stepCount, VIEWPORT } from './fixture.ts';
 
 /** Worker-script prefixes, one per fault. */
 const PATCHES = {
@@ -37,32 +34,14 @@ const PATCHES = {
 
 /** A page of the app whose training worker runs `patch` first, with the errors the page logs. */
 async function open(browser: Browser, url: string, patch: string | null): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const context = await browser.newContext({ viewport: VIEWPORT });
   if (patch !== null) {
     await context.route('**/assets/worker-*.js', async (route) => {
       const response = await route.fetch();
       await route.fulfill({ response, body: `${patch}\n${await response.text()}` });
     });
   }
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-  await page.goto(url);
-  await ready(page);
-  return { page, errors };
-}
-
-/** Waits until a run is built (the play button is enabled). */
-async function ready(page: Page): Promise<void> {
-  await page.locator('[data-testid="play"]:not([disabled])').waitFor({ timeout: 60_000 });
-}
-
-/** The step counter. */
-async function step(page: Page): Promise<number> {
-  return Number((await page.getByTestId('step').textContent())!.replace(/,/g, ''));
+  return openApp(context, url);
 }
 
 /** Waits until the step counter passes `n`. */
@@ -71,16 +50,7 @@ async function stepBeyond(page: Page, n: number, timeout = 30_000): Promise<void
 }
 
 describe('faults in the built app', () => {
-  let server: StaticServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await serveDir(join(root, 'dist'));
-    browser = await chromium.launch({ executablePath: requireChromium(), args: [...baseArgs, ...webgpuArgs] });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const app = servedApp({ webgpu: true });
 
   const causes = [
     ['missing', /navigator\.gpu is missing/],
@@ -89,7 +59,7 @@ describe('faults in the built app', () => {
   ] as const;
   for (const [cause, reason] of causes) {
     test(`no WebGPU (${cause}): the CPU trains, and a banner says why and which browsers have WebGPU`, async () => {
-      const { page, errors } = await open(browser, server.url, PATCHES[cause]);
+      const { page, errors } = await open(app.browser, app.url, PATCHES[cause]);
       try {
         expect(await page.getByTestId('backend').getAttribute('data-state')).toBe('cpu');
         const banner = (await page.getByTestId('no-webgpu').textContent())!;
@@ -108,7 +78,7 @@ describe('faults in the built app', () => {
   }
 
   test('WebGPU with real limits shows no such banner', async () => {
-    const { page } = await open(browser, server.url, null);
+    const { page } = await open(app.browser, app.url, null);
     try {
       expect(await page.getByTestId('backend').getAttribute('data-state')).toBe('webgpu');
       expect(await page.getByTestId('no-webgpu').count()).toBe(0);
@@ -118,7 +88,7 @@ describe('faults in the built app', () => {
   });
 
   test('too big: hidden size 256 with 4 MiB buffers is refused naming the limit and what fits; the previous run trains on', async () => {
-    const { page, errors } = await open(browser, server.url, PATCHES.smallLimits);
+    const { page, errors } = await open(app.browser, app.url, PATCHES.smallLimits);
     try {
       expect(await page.getByTestId('backend').getAttribute('data-state')).toBe('webgpu');
       await page.getByTestId('play').click();
@@ -133,7 +103,7 @@ describe('faults in the built app', () => {
       expect(text).toMatch(/Largest that fits with the other settings unchanged: hidden size \d+/);
       // The previous run (hidden size 16, on WebGPU) is still the one in use, and still training.
       expect(await page.getByTestId('backend').getAttribute('data-state')).toBe('webgpu');
-      const before = await step(page);
+      const before = await stepCount(page);
       await stepBeyond(page, before + 10);
       expect(errors).toEqual([]);
     } finally {
@@ -142,15 +112,15 @@ describe('faults in the built app', () => {
   });
 
   test('a crashed GPU process (Browser.crashGpuProcess) while training: the page says resumed and keeps training', async () => {
-    const { page } = await open(browser, server.url, null);
+    const { page } = await open(app.browser, app.url, null);
     try {
       expect(await page.getByTestId('backend').getAttribute('data-state')).toBe('webgpu');
       await page.getByTestId('play').click();
       await stepBeyond(page, 20);
       // Long enough for the worker's copy (every 3 s) to move past step 0.
       await page.waitForTimeout(4000);
-      const crashedAt = await step(page);
-      const cdp = await browser.newBrowserCDPSession();
+      const crashedAt = await stepCount(page);
+      const cdp = await app.browser.newBrowserCDPSession();
       await cdp.send('Browser.crashGpuProcess');
       const notice = page.getByTestId('fault-recovered');
       await notice.waitFor({ timeout: 30_000 });
@@ -160,7 +130,7 @@ describe('faults in the built app', () => {
       expect(resumed).toBeGreaterThan(0);
       expect(resumed).toBeLessThanOrEqual(crashedAt);
       // The new GPU process starts SwiftShader and compiles the shaders again: slow on a loaded machine.
-      const at = await step(page);
+      const at = await stepCount(page);
       await stepBeyond(page, at + 10, 90_000);
     } finally {
       await page.context().close();

@@ -4,51 +4,24 @@
  * trains: two steps advance the step counter with a finite training loss. On the CPU
  * (Chromium without WebGPU), where the page falls back to the reference engine.
  */
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright';
+import { describe, expect, test } from 'vitest';
 import { contrastHash, contrastState, LESSONS, lessonHash, lessonState } from '../../src/share/lessons.ts';
 import { tabForViews } from '../../src/store/share.ts';
-import { baseArgs, requireChromium } from '../chromium.ts';
-import { root } from './build.ts';
-import { serveDir, type StaticServer } from './serve.ts';
+import { openApp, ready, servedApp, stepTo } from './fixture.ts';
 
-/** The step counter's value. */
-async function step(page: Page): Promise<number> {
-  return Number((await page.getByTestId('step').textContent())!.replace(/,/g, ''));
-}
-
-/** Waits for the run to be built (play enabled). */
-async function ready(page: Page): Promise<void> {
-  await page.locator('[data-testid="play"]:not([disabled])').waitFor({ timeout: 60_000 });
-}
-
-/** Two single steps on the current run; returns the training loss shown after them. */
+/** Two single steps from step 0 (to step 2); returns the training loss shown after them. */
 async function twoSteps(page: Page): Promise<number> {
-  for (let i = 1; i <= 2; i++) {
-    await page.getByTestId('step-button').click();
-    await expect.poll(() => step(page), { timeout: 60_000 }).toBe(i);
-  }
+  await stepTo(page, 2, 60_000);
   await expect.poll(async () => (await page.getByTestId('train-loss').textContent())!.trim()).not.toBe('—');
   return Number((await page.getByTestId('train-loss').textContent())!.replace(/,/g, ''));
 }
 
 describe('lessons in the built app', () => {
-  let server: StaticServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await serveDir(join(root, 'dist'));
-    browser = await chromium.launch({ executablePath: requireChromium(), args: baseArgs });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = servedApp();
 
   test('the Lessons panel lists every lesson, and its link opens the run', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(server.url);
-    await ready(page);
+    const { page } = await openApp(app.browser, app.url);
     await page.getByTestId('lessons').click();
     const panel = page.getByTestId('lessons-panel');
     for (const lesson of LESSONS) {
@@ -68,11 +41,7 @@ describe('lessons in the built app', () => {
     const links = [{ name: 'lesson', hash: lessonHash(lesson), tab: tabForViews(lessonState(lesson).views) }, ...(lesson.contrast ? [{ name: 'contrast', hash: contrastHash(lesson), tab: tabForViews(contrastState(lesson).views) }] : [])];
     for (const { name, hash, tab } of links) {
       test(`${lesson.id} (${name}): opens with no notice on ${lesson.override.config.task.id} and trains`, async () => {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-        const errors: string[] = [];
-        page.on('pageerror', (error) => errors.push(error.message));
-        await page.goto(`${server.url}#${hash}`);
-        await ready(page);
+        const { page, errors } = await openApp(app.browser, `${app.url}#${hash}`);
         expect(await page.getByTestId('link-notices').count()).toBe(0);
         expect(await page.getByTestId('error').count()).toBe(0);
         expect(await page.getByTestId('task-picker').inputValue()).toBe(lesson.override.config.task.id);

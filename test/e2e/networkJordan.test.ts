@@ -5,20 +5,11 @@
  * edges and the step-through shows the feedback numbers of the engine's own walk of the same
  * run, computed in this test.
  */
-/// <reference types="@webgpu/types" />
-/// <reference types="vite/client" />
-// The trainer's module names WebGPU types and imports WGSL as ?raw text; Vitest runs it in Node
-// (the CPU backend is used), and these two references let this Node tier type-check it.
-import { join } from 'node:path';
-import { chromium, type Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { defaultConfig } from '../../src/store/defaults.ts';
 import type { TrainerConfig } from '../../src/train/config.ts';
-import { prepareRun, Trainer } from '../../src/train/Trainer.ts';
-import { walkExample, type WalkView } from '../../src/train/walk.ts';
-import { baseArgs, requireChromium } from '../chromium.ts';
-import { root } from './build.ts';
-import { serveDir, type StaticServer } from './serve.ts';
+import { openApp, ready, servedApp, stepTo, useCpu } from './fixture.ts';
+import { engineWalk, expectSame, rowNorm, shown, walkOnPage } from './networkPanel.ts';
 
 /** Training steps the page takes before its numbers are checked. */
 const STEPS = 3;
@@ -31,115 +22,70 @@ function jordanConfig(): TrainerConfig {
   return { ...config, model: { ...config.model, cell: 'rnn_tanh', lstm: undefined, outputFeedback: { teacherForcing: false, recurrent: true } } };
 }
 
-/** The walk the page should show, trained STEPS steps on the CPU engine. */
-async function engineWalk(): Promise<WalkView> {
-  const trainer = new Trainer(prepareRun(jordanConfig(), new Map()));
-  for (let i = 0; i < STEPS; i++) trainer.step();
-  await trainer.flush();
-  return walkExample(trainer.run, trainer.settings, await trainer.backend.getParams(), { kind: 'example', index: EXAMPLE }, trainer.stepIndex);
-}
-
-/** A number the page shows, from its data-value. */
-async function shown(page: Page, testId: string): Promise<number> {
-  const value = await page.getByTestId(testId).first().getAttribute('data-value');
-  if (value === null) throw new Error(`${testId} has no data-value`);
-  return Number(value);
-}
-
-/** Euclidean norm of row t of a (T, width) buffer. */
-function rowNorm(buf: Float64Array, t: number, width: number): number {
-  let s = 0;
-  for (let j = 0; j < width; j++) s += buf[t * width + j] ** 2;
-  return Math.sqrt(s);
-}
-
-/** Expects a shown number to equal the engine's to 1e-12 relative. */
-function expectSame(actual: number, expected: number, what: string): void {
-  expect(Math.abs(actual - expected), `${what}: page ${actual}, engine ${expected}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected)));
-}
-
 describe('Jordan output feedback on the built page', () => {
-  let server: StaticServer;
-  beforeAll(async () => {
-    server = await serveDir(join(root, 'dist'));
-  });
-  afterAll(() => server?.close());
+  const app = servedApp();
 
   test('CPU, copy task: feedback on in the Model panel, reset, 3 steps: T-1 feedback edges and the walk’s feedback numbers', async () => {
-    const expected = await engineWalk();
+    const expected = await engineWalk(jordanConfig(), STEPS, EXAMPLE);
     const w = expected.walk;
     const d = w.dirs[0];
     const fb = d.feedback!;
     const { T, hiddenSize: H } = w;
-    const browser = await chromium.launch({ executablePath: requireChromium(), args: baseArgs });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(server.url);
-      await page.locator('[data-testid="play"]:not([disabled])').waitFor({ timeout: 60_000 });
-      await page.locator('#backend-choice').selectOption('cpu');
-      await expect.poll(() => page.getByTestId('backend').getAttribute('data-state'), { timeout: 30_000 }).toBe('cpu');
-      await page.getByTestId('task-picker').selectOption('copy');
-      await page.locator('[data-testid="play"]:not([disabled])').waitFor({ timeout: 60_000 });
+    const { page, errors } = await openApp(app.browser, app.url);
+    await useCpu(page);
+    await page.getByTestId('task-picker').selectOption('copy');
+    await ready(page);
 
-      // The copy task's LSTM: the switch is there, disabled, and says what it needs.
-      const feedback = page.locator('#feedback');
-      await expect.poll(() => feedback.isDisabled()).toBe(true);
-      expect(await page.getByTestId('feedback-needs').textContent()).toBe('Output feedback needs a vanilla RNN cell (tanh or ReLU).');
-      await page.locator('#cell').selectOption('rnn_tanh');
-      await expect.poll(() => feedback.isDisabled()).toBe(false);
-      await feedback.check();
-      const panel = page.getByTestId('output-feedback');
-      await panel.getByTestId('needs-reset').first().waitFor();
-      expect(await page.locator('#feedback-forced').isChecked()).toBe(false);
-      expect(await page.locator('#feedback-recurrent').isChecked()).toBe(true);
-      await page.getByTestId('reset').click();
-      await expect.poll(() => panel.getByTestId('needs-reset').count(), { timeout: 60_000 }).toBe(0);
-      await page.locator('[data-testid="play"]:not([disabled])').waitFor({ timeout: 60_000 });
-      for (let i = 1; i <= STEPS; i++) {
-        await page.getByTestId('step-button').click();
-        await expect.poll(() => page.getByTestId('step').textContent(), { timeout: 30_000 }).toBe(String(i));
-      }
-      await page.getByTestId('nv-example').fill(String(EXAMPLE));
-      await expect.poll(() => page.getByTestId('nv-walk-step').textContent(), { timeout: 30_000 }).toBe(`example ${EXAMPLE} at step ${STEPS}`);
+    // The copy task's LSTM: the switch is there, disabled, and says what it needs.
+    const feedback = page.locator('#feedback');
+    await expect.poll(() => feedback.isDisabled()).toBe(true);
+    expect(await page.getByTestId('feedback-needs').textContent()).toBe('Output feedback needs a vanilla RNN cell (tanh or ReLU).');
+    await page.locator('#cell').selectOption('rnn_tanh');
+    await expect.poll(() => feedback.isDisabled()).toBe(false);
+    await feedback.check();
+    const panel = page.getByTestId('output-feedback');
+    await panel.getByTestId('needs-reset').first().waitFor();
+    expect(await page.locator('#feedback-forced').isChecked()).toBe(false);
+    expect(await page.locator('#feedback-recurrent').isChecked()).toBe(true);
+    await page.getByTestId('reset').click();
+    await expect.poll(() => panel.getByTestId('needs-reset').count(), { timeout: 60_000 }).toBe(0);
+    await ready(page);
+    await stepTo(page, STEPS);
+    await walkOnPage(page, EXAMPLE, STEPS);
 
-      // The graph, backward: T-1 curved edges y_(t-1) -> h_t, each carrying the walk's ‖dL/dh_(t-1) through the feedback‖.
-      await page.getByTestId('nv-tab-graph').click();
-      await page.getByTestId('nv-view-backward').click();
-      const edges = page.getByTestId('graph-feedback-edge');
-      await expect.poll(() => edges.count()).toBe(T - 1);
-      for (const t of [1, 4, T - 1]) {
-        const v = Number(await page.locator(`[data-testid="graph-feedback-edge"][data-t="${t}"]`).getAttribute('data-value'));
-        expectSame(v, rowNorm(fb.fromFeedback, t - 1, H), `feedback edge into t = ${t + 1}`);
-      }
-      expect(rowNorm(fb.fromFeedback, 3, H)).toBeGreaterThan(0);
-
-      // The step-through, backward at t = 4 (0-based 3): the three parts of dL/dh_t and ΔW_hy.
-      await page.getByTestId('nv-tab-stepper').click();
-      const stepper = page.getByTestId('bptt-stepper');
-      await stepper.waitFor();
-      await stepper.focus();
-      await page.keyboard.press('End');
-      for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowLeft');
-      expect(await stepper.getAttribute('data-t')).toBe('3');
-      expectSame(await shown(page, 'from-feedback-norm'), rowNorm(fb.fromFeedback, 3, H), '‖dL/dh_4 through y_4 fed into step 5‖');
-      expectSame(await shown(page, 'from-next-norm'), rowNorm(d.fromNext, 3, H), '‖dL/dh_4 through W_hh‖');
-      expectSame(await shown(page, 'from-output-norm'), rowNorm(d.fromOutput, 3, H), '‖dL/dh_4 from the loss at 4‖');
-      expectSame(await shown(page, 'dh-norm'), rowNorm(d.dh, 3, H), '‖dL/dh_4‖');
-      expectSame(await shown(page, 'contrib-Why'), fb.contribution[3], '‖ΔW_hy‖ at t = 4');
-      expectSame(await shown(page, 'total-Why'), fb.total[3], 'running ‖dL/dW_hy‖ after t = 4');
-
-      // Back to an LSTM: the feedback goes off with it, and stays off for the next vanilla RNN.
-      await page.locator('#cell').selectOption('lstm');
-      await expect.poll(() => feedback.isDisabled()).toBe(true);
-      expect(await feedback.isChecked()).toBe(false);
-      await page.locator('#cell').selectOption('rnn_tanh');
-      await expect.poll(() => feedback.isDisabled()).toBe(false);
-      expect(await feedback.isChecked()).toBe(false);
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
+    // The graph, backward: T-1 curved edges y_(t-1) -> h_t, each carrying the walk's ‖dL/dh_(t-1) through the feedback‖.
+    await page.getByTestId('nv-tab-graph').click();
+    await page.getByTestId('nv-view-backward').click();
+    const edges = page.getByTestId('graph-feedback-edge');
+    await expect.poll(() => edges.count()).toBe(T - 1);
+    for (const t of [1, 4, T - 1]) {
+      const v = Number(await page.locator(`[data-testid="graph-feedback-edge"][data-t="${t}"]`).getAttribute('data-value'));
+      expectSame(v, rowNorm(fb.fromFeedback, t - 1, H), `feedback edge into t = ${t + 1}`);
     }
+    expect(rowNorm(fb.fromFeedback, 3, H)).toBeGreaterThan(0);
+
+    // The step-through, backward at t = 4 (0-based 3): the three parts of dL/dh_t and ΔW_hy.
+    await page.getByTestId('nv-tab-stepper').click();
+    const stepper = page.getByTestId('bptt-stepper');
+    await stepper.waitFor();
+    await stepper.focus();
+    await page.keyboard.press('End');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowLeft');
+    expect(await stepper.getAttribute('data-t')).toBe('3');
+    expectSame(await shown(page, 'from-feedback-norm'), rowNorm(fb.fromFeedback, 3, H), '‖dL/dh_4 through y_4 fed into step 5‖');
+    expectSame(await shown(page, 'from-next-norm'), rowNorm(d.fromNext, 3, H), '‖dL/dh_4 through W_hh‖');
+    expectSame(await shown(page, 'from-output-norm'), rowNorm(d.fromOutput, 3, H), '‖dL/dh_4 from the loss at 4‖');
+    expectSame(await shown(page, 'dh-norm'), rowNorm(d.dh, 3, H), '‖dL/dh_4‖');
+    expectSame(await shown(page, 'contrib-Why'), fb.contribution[3], '‖ΔW_hy‖ at t = 4');
+    expectSame(await shown(page, 'total-Why'), fb.total[3], 'running ‖dL/dW_hy‖ after t = 4');
+
+    // Back to an LSTM: the feedback goes off with it, and stays off for the next vanilla RNN.
+    await page.locator('#cell').selectOption('lstm');
+    await expect.poll(() => feedback.isDisabled()).toBe(true);
+    expect(await feedback.isChecked()).toBe(false);
+    await page.locator('#cell').selectOption('rnn_tanh');
+    await expect.poll(() => feedback.isDisabled()).toBe(false);
+    expect(await feedback.isChecked()).toBe(false);
+    expect(errors).toEqual([]);
   });
 });

@@ -7,15 +7,14 @@
  * notice rendered as text, runs no script, and the page still trains.
  */
 import { join } from 'node:path';
-import { chromium, type Browser, type Download, type Page } from 'playwright';
+import type { Browser } from 'playwright';
 import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { encodeHash } from '../../src/share/hash.ts';
 import { applyOverride, defaultState, SCHEMA } from '../../src/share/schema.ts';
 import type { TrainerConfig } from '../../src/train/config.ts';
-import { baseArgs, requireChromium } from '../chromium.ts';
 import { root } from './build.ts';
-import { serveDir, type StaticServer } from './serve.ts';
+import { downloadVia, exportedCsv, openApp, servedApp, stepCount, stepTo } from './fixture.ts';
 
 /**
  * The first `steps` training losses of `config` on the CPU engine, as src/train/Trainer.ts
@@ -49,56 +48,11 @@ async function engineLosses(browser: Browser, config: TrainerConfig, steps: numb
   }
 }
 
-/** Opens `url` and waits for its run; records errors and dialogs. */
-async function open(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-  page.on('dialog', (dialog) => {
-    errors.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  await page.goto(url);
-  await page.locator('[data-testid="play"]:not([disabled])').waitFor({ timeout: 60_000 });
-  return { page, errors };
-}
-
-/** The step counter's value. */
-async function step(page: Page): Promise<number> {
-  return Number((await page.getByTestId('step').textContent())!.replace(/,/g, ''));
-}
-
-/** The bytes of a download. */
-async function bytesOf(download: Download): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/** The page's metric history, through its CSV export button. */
-async function exportedCsv(page: Page): Promise<string[][]> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
-  return (await bytesOf(download))
-    .toString('utf8')
-    .trim()
-    .split('\n')
-    .map((line) => line.split(','));
-}
-
 /** What a hostile link puts in a text-valued key. */
 const HOSTILE = ['<img src=x onerror="window.__pwned=1">', 'javascript:window.__pwned=1', '"><script>window.__pwned=1</script>'];
 
 describe('links in the built app', () => {
-  let server: StaticServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await serveDir(join(root, 'dist'));
-    browser = await chromium.launch({ executablePath: requireChromium(), args: baseArgs });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = servedApp();
 
   test('a CPU link reproduces the run: its first 20 losses equal the engine’s exactly; the chart exports as PNG and SVG; a change rewrites the hash', async () => {
     const state = applyOverride(defaultState('adding'), {
@@ -106,16 +60,13 @@ describe('links in the built app', () => {
       backend: 'cpu',
     });
     const hash = encodeHash(state);
-    const expected = await engineLosses(browser, state.config, 20);
+    const expected = await engineLosses(app.browser, state.config, 20);
     expect(new Set(expected).size).toBe(20);
 
-    const { page, errors } = await open(browser, `${server.url}#${hash}`);
+    const { page, errors } = await openApp(app.browser, `${app.url}#${hash}`);
     expect(await page.getByTestId('backend').getAttribute('data-state')).toBe('cpu');
     expect(await page.getByTestId('link-notices').count()).toBe(0);
-    for (let i = 1; i <= 20; i++) {
-      await page.getByTestId('step-button').click();
-      await expect.poll(() => step(page)).toBe(i);
-    }
+    await stepTo(page, 20);
     const rows = await exportedCsv(page);
     expect(rows[0].slice(0, 5)).toEqual(['kind', 'step', 'train_loss', 'grad_norm', 'clipped_norm']);
     const train = rows.filter((r) => r[0] === 'train');
@@ -123,8 +74,7 @@ describe('links in the built app', () => {
     expect(train.map((r) => Number(r[2]))).toEqual(expected);
 
     // The chart as pictures: a PNG of the plot's pixel size, not one flat colour; an SVG with the axes' text and the curves as an image.
-    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
-    const pngBytes = await bytesOf(png);
+    const pngBytes = await downloadVia(page, 'export-png');
     expect(pngBytes.subarray(1, 4).toString('latin1')).toBe('PNG');
     const plotSize = await page.locator('.loss-chart .chart-plot canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height]);
     expect([pngBytes.readUInt32BE(16), pngBytes.readUInt32BE(20)]).toEqual(plotSize);
@@ -138,8 +88,7 @@ describe('links in the built app', () => {
       return seen.size;
     }, pngBytes.toString('base64'));
     expect(colours).toBeGreaterThan(3);
-    const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
-    const svgText = (await bytesOf(svg)).toString('utf8');
+    const svgText = (await downloadVia(page, 'export-svg')).toString('utf8');
     expect(svgText).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svgText).toContain('<image href="data:image/png;base64,');
     expect(svgText).toMatch(/<text[^>]*>[^<]+<\/text>/);
@@ -160,7 +109,7 @@ describe('links in the built app', () => {
   });
 
   test('embed flags hide the panels they name, and only those', async () => {
-    const { page, errors } = await open(browser, `${server.url}#v=1&t=adding&be=cpu&hide.settings=1&hide.lessons=1`);
+    const { page, errors } = await openApp(app.browser, `${app.url}#v=1&t=adding&be=cpu&hide.settings=1&hide.lessons=1`);
     expect(await page.locator('.column.settings').isVisible()).toBe(false);
     expect(await page.getByTestId('lessons').isVisible()).toBe(false);
     expect(await page.getByTestId('play').isVisible()).toBe(true);
@@ -175,7 +124,7 @@ describe('links in the built app', () => {
     const parts = ['v=1', `t=${encodeURIComponent(HOSTILE[0])}`];
     textRows.forEach((r, i) => parts.push(`${encodeURIComponent(r.key)}=${encodeURIComponent(HOSTILE[i % HOSTILE.length])}`));
     parts.push('__proto__=1', '__proto__%5Bpolluted%5D=1', 'constructor=x', 'constructor.prototype.polluted=1');
-    const { page, errors } = await open(browser, `${server.url}#${parts.join('&')}`);
+    const { page, errors } = await openApp(app.browser, `${app.url}#${parts.join('&')}`);
 
     const notice = page.getByTestId('link-notices');
     await notice.waitFor();
@@ -188,7 +137,7 @@ describe('links in the built app', () => {
     // The page works: the default task trains, and the notice closes.
     expect(await page.getByTestId('task-picker').inputValue()).toBe('adding');
     await page.getByTestId('play').click();
-    await expect.poll(() => step(page), { timeout: 30_000 }).toBeGreaterThan(3);
+    await expect.poll(() => stepCount(page), { timeout: 30_000 }).toBeGreaterThan(3);
     await page.getByTestId('dismiss-notices').click();
     expect(await notice.count()).toBe(0);
 

@@ -6,15 +6,12 @@
  * weights carries them (float32), a big model's is refused with the 32 KB message; a model
  * PyTorch does not have says why its export is disabled.
  */
-import { join } from 'node:path';
-import { chromium, type Browser, type Download, type Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright';
+import { describe, expect, test } from 'vitest';
 import { encodeHash } from '../../src/share/hash.ts';
 import { LESSONS, lessonHash } from '../../src/share/lessons.ts';
 import { applyOverride, defaultState } from '../../src/share/schema.ts';
-import { baseArgs, requireChromium } from '../chromium.ts';
-import { root } from './build.ts';
-import { serveDir, type StaticServer } from './serve.ts';
+import { downloadVia, exportedCsv, openApp, servedApp, stepTo } from './fixture.ts';
 
 /** The run every test here opens: small, on the CPU, so losses compare exactly. */
 const HASH = encodeHash(applyOverride(defaultState('adding'), { config: { task: { id: 'adding', settings: { T: 12 } }, model: { hiddenSize: 8 }, training: { batchSize: 8 } }, backend: 'cpu' }));
@@ -25,36 +22,6 @@ interface Checkpoint {
   tensors: Record<string, { shape: number[]; data: (number | null)[] }>;
 }
 
-/** The bytes of a download. */
-async function bytesOf(download: Download): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/** Opens `hash` in a new page and waits for its run. */
-async function open(browser: Browser, hash: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
-  await page.goto(`${server.url}#${hash}`);
-  await page.locator('[data-testid="play"]:not([disabled])').waitFor({ timeout: 60_000 });
-  return page;
-}
-
-/** Single steps until the step counter reads `n`. */
-async function stepTo(page: Page, n: number): Promise<void> {
-  const now = async () => Number((await page.getByTestId('step').textContent())!.replace(/,/g, ''));
-  for (let i = (await now()) + 1; i <= n; i++) {
-    await page.getByTestId('step-button').click();
-    await expect.poll(now).toBe(i);
-  }
-}
-
-/** Clicks a button that downloads a file; returns its bytes. */
-async function downloadVia(page: Page, testId: string): Promise<Buffer> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
-  return bytesOf(download);
-}
-
 /** The page's checkpoint, parsed (the Weights popover is opened if it is not). */
 async function checkpoint(page: Page): Promise<Checkpoint> {
   if ((await page.getByTestId('weights-panel').count()) === 0) await page.getByTestId('weights').click();
@@ -63,8 +30,7 @@ async function checkpoint(page: Page): Promise<Checkpoint> {
 
 /** Training losses by step, through the CSV export. */
 async function losses(page: Page): Promise<number[]> {
-  const rows = (await downloadVia(page, 'export-csv')).toString('utf8').trim().split('\n').map((l) => l.split(','));
-  return rows.filter((r) => r[0] === 'train').map((r) => Number(r[2]));
+  return (await exportedCsv(page)).filter((r) => r[0] === 'train').map((r) => Number(r[2]));
 }
 
 /** Uploads a file through the Weights popover's file input; returns the message shown. */
@@ -82,20 +48,13 @@ function float32(c: Checkpoint): Record<string, number[]> {
   return Object.fromEntries(Object.entries(c.tensors).map(([k, t]) => [k, t.data.map((v) => Math.fround(v!))]));
 }
 
-let server: StaticServer;
 describe('weights in and out of the built app', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await serveDir(join(root, 'dist'));
-    browser = await chromium.launch({ executablePath: requireChromium(), args: baseArgs });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = servedApp();
+  /** Opens `hash` in a new page and waits for its run. */
+  const open = async (hash: string): Promise<Page> => (await openApp(app.browser, `${app.url}#${hash}`)).page;
 
   test('bad files are refused with the problem named, and the run goes on as if untouched; good files load', async () => {
-    const page = await open(browser, HASH);
+    const page = await open(HASH);
     await stepTo(page, 3);
     const saved = await checkpoint(page);
     const text = JSON.stringify(saved);
@@ -119,13 +78,13 @@ describe('weights in and out of the built app', () => {
     // The model is unchanged: the next steps' losses equal those of an untouched run.
     await stepTo(page, 6);
     const after = await losses(page);
-    const untouched = await open(browser, HASH);
+    const untouched = await open(HASH);
     await stepTo(untouched, 6);
     expect(after).toEqual(await losses(untouched));
     await untouched.close();
 
     // The step-3 checkpoint and safetensors load into a fresh run of the same link.
-    const fresh = await open(browser, HASH);
+    const fresh = await open(HASH);
     expect(await upload(fresh, 'rnn-playground-checkpoint.json', Buffer.from(text))).toBe('Loaded rnn-playground-checkpoint.json.');
     expect((await checkpoint(fresh)).tensors).toEqual(saved.tensors);
     expect(await upload(fresh, 'model.safetensors', st)).toBe('Loaded model.safetensors.');
@@ -135,28 +94,26 @@ describe('weights in and out of the built app', () => {
   });
 
   test('a link with weights carries them; a big model’s is refused; a model PyTorch lacks says why it cannot export', async () => {
-    const page = await open(browser, HASH);
+    const page = await open(HASH);
     await stepTo(page, 2);
     const saved = await checkpoint(page);
     await page.getByTestId('share').click();
     await page.getByTestId('share-weights').click();
     await expect.poll(() => page.getByTestId('share-link').inputValue()).toContain('&w=');
     const link = await page.getByTestId('share-link').inputValue();
-    const other = await browser.newPage({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
-    await other.goto(link);
-    await other.locator('[data-testid="play"]:not([disabled])').waitFor({ timeout: 60_000 });
+    const { page: other } = await openApp(app.browser, link);
     await expect.poll(async () => float32(await checkpoint(other))).toEqual(float32(saved));
     expect(await other.getByTestId('link-notices').count()).toBe(0);
     await other.close();
     await page.close();
 
-    const big = await open(browser, encodeHash(applyOverride(defaultState('adding'), { config: { model: { hiddenSize: 128 } }, backend: 'cpu' })));
+    const big = await open(encodeHash(applyOverride(defaultState('adding'), { config: { model: { hiddenSize: 128 } }, backend: 'cpu' })));
     await big.getByTestId('share').click();
     await big.getByTestId('share-weights').click();
     await expect.poll(() => big.locator('.share-said').textContent()).toMatch(/the most is 32,768 bytes/);
     await big.close();
 
-    const gates = await open(browser, lessonHash(LESSONS.find((l) => l.id === 'lstm-gate-by-gate')!));
+    const gates = await open(lessonHash(LESSONS.find((l) => l.id === 'lstm-gate-by-gate')!));
     await gates.getByTestId('weights').click();
     expect(await gates.getByTestId('export-safetensors').isDisabled()).toBe(true);
     expect(await gates.getByTestId('no-torch').textContent()).toMatch(/No PyTorch export: .*gate/);

@@ -80,7 +80,8 @@ describe('saved sessions in the built app', () => {
 
     await page.reload();
     await ready(page);
-    expect(await stepCount(page)).toBe(paused);
+    // The run is built (play enabled) before the saved weights and curves are put back into it.
+    await expect.poll(() => stepCount(page), { timeout: 30_000 }).toBe(paused);
     expect(await page.getByTestId('persist-notice').count()).toBe(0);
     expect(await losses(page)).toEqual(saved);
     await stepTo(page, paused + 3);

@@ -93,7 +93,11 @@ interface Phase {
 async function trainFor(page: Page, seconds: number, during?: (page: Page) => Promise<void>): Promise<Phase> {
   // A string, not a function: tsx would wrap a named inner function in a helper the page lacks.
   await page.evaluate(FRAME_RECORDER);
+  // Press play only once the page reads paused, and wait until it reads playing: a press while a pause is still on its
+  // way is taken as play-after-pause (Session.togglePlay), and the phase must measure training, not a pause.
+  await page.locator('[data-testid="play"][aria-label="Play"]').waitFor({ timeout: 60_000 });
   await page.getByTestId('play').click();
+  await page.locator('[data-testid="play"][aria-label="Pause"]').waitFor({ timeout: 60_000 });
   await page.waitForTimeout(2000); // warm-up: the first steps compile pipelines
   const s0 = await stepCount(page);
   const t0 = Date.now();
@@ -110,7 +114,7 @@ async function trainFor(page: Page, seconds: number, during?: (page: Page) => Pr
   const c1 = chromiumCpu();
   const share = (type: string) => ((c1[type] ?? 0) - (c0[type] ?? 0)) / elapsed;
   await page.getByTestId('play').click();
-  await page.waitForTimeout(500);
+  await page.locator('[data-testid="play"][aria-label="Play"]').waitFor({ timeout: 60_000 });
   const sorted = frames.slice().sort((a, b) => a - b);
   const total = frames.reduce((a, b) => a + b, 0);
   return {

@@ -46,6 +46,8 @@ function messageOf(error: unknown): string {
 
 /** Drives one TrainerClient from the store. */
 export class Session {
+  /** The pause under way, while the worker stops. */
+  private pausing: Promise<void> | null = null;
   private numbersTimer: ReturnType<typeof setTimeout> | null = null;
   /** Bumped by every run that is built, so a late answer for an older run is ignored. */
   private generation = 0;
@@ -89,16 +91,24 @@ export class Session {
     await this.command(() => this.client.play());
   }
 
-  /** Stops training. */
-  async pause(): Promise<void> {
-    if (this.store.getState().status !== 'playing') return;
-    await this.command(() => this.client.pause());
-    if (this.store.getState().status === 'playing') this.store.getState().setStatus('paused');
-    this.flushNumbers();
+  /** Stops training. The status turns to paused once the worker has stopped (on SwiftShader that can take a few seconds). */
+  pause(): Promise<void> {
+    if (this.pausing) return this.pausing;
+    if (this.store.getState().status !== 'playing') return Promise.resolve();
+    this.pausing = (async () => {
+      await this.command(() => this.client.pause());
+      if (this.store.getState().status === 'playing') this.store.getState().setStatus('paused');
+      this.flushNumbers();
+    })().finally(() => (this.pausing = null));
+    return this.pausing;
   }
 
-  /** Play or pause, whichever applies. */
+  /**
+   * Play or pause, whichever applies. A press while a pause is on its way means play once it has stopped (the button
+   * still reads Pause until then; read as another pause, it was sent twice and the press to play again was lost).
+   */
   togglePlay(): Promise<void> {
+    if (this.pausing) return this.pausing.then(() => this.play());
     return this.store.getState().status === 'playing' ? this.pause() : this.play();
   }
 

@@ -1,5 +1,5 @@
 /** The content of the network panel's chosen tab, drawn from the walk, the run's history and the σ_max series. */
-import { useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 import type { AnyWalkView, WalkView } from '../../train/walk.ts';
 import type { NetworkTab } from '../../store/networkStore.ts';
 import { selectPinnedUnit, selectSelected, selectView, useNetworkStore } from '../../store/networkStore.ts';
@@ -17,6 +17,7 @@ import { ReachTriangle } from './ReachTriangle.tsx';
 import { Seq2SeqReachView, Seq2SeqTabView } from './Seq2SeqTabView.tsx';
 import { ClippingChart, SigmaChart } from './TrainingCharts.tsx';
 import { UnrolledGraph } from './UnrolledGraph.tsx';
+import { useCloseInspector } from './useGraphKeys.ts';
 import { walkGraphNorms, walkGraphShape } from './walkNorms.ts';
 
 /** The run's clip_grad_norm_ threshold, or null when it does not clip by norm. */
@@ -57,12 +58,7 @@ function GraphTab({ walk, width }: { walk: WalkView; width: number }) {
   const shape = useMemo(() => walkGraphShape(w), [w]);
   const norms = useMemo(() => walkGraphNorms(w, view), [w, view]);
   const inView = selected && selected.t < w.T && selected.layer < w.numLayers && selected.dir < w.D ? selected : null;
-  const box = useRef<HTMLDivElement>(null);
-  /** Closes the inspector and gives the keyboard focus back to the graph's node. */
-  const close = () => {
-    setSelected(null);
-    box.current?.querySelector<SVGElement>('[data-testid="graph-node"][tabindex="0"]')?.focus();
-  };
+  const { box, close } = useCloseInspector(() => setSelected(null));
   return (
     <div className="nv-graph-tab" ref={box}>
       <GraphViewSwitch />

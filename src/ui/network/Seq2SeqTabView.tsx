@@ -3,7 +3,7 @@
  * its Seq2SeqWalkView. The panel's row picks the part and layer: rows 0..L-1 are the encoder's
  * layers, L..2L-1 the decoder's (the order of the run's ‖dL/dh‖ history and σ_max).
  */
-import { useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 import { selectPinnedUnit, selectSelected, selectView, useNetworkStore, type NetworkTab } from '../../store/networkStore.ts';
 import type { Seq2SeqWalkView, WalkView } from '../../train/walk.ts';
 import { CellInspector } from './CellInspector.tsx';
@@ -12,6 +12,7 @@ import { GraphViewSwitch } from './GraphViewSwitch.tsx';
 import { Seq2SeqGraph, type Seq2SeqLabels, type Seq2SeqPart } from './Seq2SeqGraph.tsx';
 import { Seq2SeqReach } from './Seq2SeqReach.tsx';
 import { Seq2SeqStepper } from './Seq2SeqStepper.tsx';
+import { useCloseInspector } from './useGraphKeys.ts';
 
 /** Props of {@link Seq2SeqTabView}. */
 export interface Seq2SeqTabViewProps {
@@ -48,12 +49,7 @@ function GraphTab({ walk, labels, width }: { walk: Seq2SeqWalkView; labels: Seq2
   const setSelected = useNetworkStore((s) => s.setSelected);
   const part = selected?.part;
   const inView = part && selected.t < walk.walk[part].T && selected.layer < walk.walk[part].numLayers ? { ...selected, part } : null;
-  const box = useRef<HTMLDivElement>(null);
-  /** Closes the inspector and gives the keyboard focus back to the graph's cell. */
-  const close = () => {
-    setSelected(null);
-    box.current?.querySelector<SVGElement>('[data-testid="graph-node"][tabindex="0"]')?.focus();
-  };
+  const { box, close } = useCloseInspector(() => setSelected(null));
   return (
     <div className="nv-graph-tab" ref={box}>
       <GraphViewSwitch />

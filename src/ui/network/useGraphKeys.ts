@@ -115,3 +115,16 @@ export function useGraphKeys({ T, rows, range = [0, T], setRange, selected, onSe
     onKeyDown,
   };
 }
+
+/**
+ * A graph tab's container and its inspector's close: clears the selection and gives the keyboard focus back to the graph's
+ * cell that holds the tab stop (Escape on the graph or in the inspector, and the Close button).
+ */
+export function useCloseInspector(clear: () => void): { box: RefObject<HTMLDivElement | null>; close: () => void } {
+  const box = useRef<HTMLDivElement>(null);
+  const close = () => {
+    clear();
+    box.current?.querySelector<SVGElement>('[data-testid="graph-node"][tabindex="0"]')?.focus();
+  };
+  return { box, close };
+}

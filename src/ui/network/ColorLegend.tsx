@@ -1,5 +1,6 @@
 /** A colour bar with its end values, for the network views' scales. */
 import { useId } from 'react';
+import { logMagnitudeColor, magnitudeColor } from './colors.ts';
 import { formatNumber } from './format.ts';
 
 /** Props of {@link ColorLegend}. */
@@ -53,5 +54,26 @@ export function ColorLegend({ label, colorAt, lo, hi, x, y, width = 120, note }:
         </text>
       )}
     </g>
+  );
+}
+
+/**
+ * A graph's node-colour legend: ‖h‖ from 0 to `hi` (forward view), or the gradient's norm on a log scale over `decades`
+ * decades below `hi` (backward view), in the colours the graph's nodes use.
+ */
+export function NormLegend({ view, hi, decades, labels, x, y }: { view: 'forward' | 'backward'; hi: number; decades: number; labels: [forward: string, backward: string]; x: number; y: number }) {
+  const forward = view === 'forward';
+  const linear = magnitudeColor(0, hi);
+  const log = logMagnitudeColor(hi, decades);
+  return (
+    <ColorLegend
+      label={forward ? labels[0] : labels[1]}
+      colorAt={forward ? (s) => linear(s * hi) : (s) => log(hi * 10 ** ((s - 1) * decades))}
+      lo={forward ? 0 : hi * 10 ** -decades}
+      hi={hi}
+      note={forward ? undefined : 'log scale'}
+      x={x}
+      y={y}
+    />
   );
 }

@@ -9,7 +9,7 @@
  * the gradient along them, the hand-over by the gradient crossing it (the decoder's dL/dh_S).
  */
 import type { DecoderInputSource, Seq2SeqWalk } from '../../engine/seq2seqWalk.ts';
-import { ColorLegend } from './ColorLegend.tsx';
+import { NormLegend } from './ColorLegend.tsx';
 import { logMagnitudeColor, magnitudeColor, maxAbsFinite, MISSING } from './colors.ts';
 import { formatNumber, stepLabel, vectorNorm } from './format.ts';
 import { nodeLabel, useGraphKeys } from './useGraphKeys.ts';
@@ -176,15 +176,7 @@ export function Seq2SeqGraph({ walk, labels, view, selected, onSelect, onEscape,
   const xHand = [colX('encoder', S - 1) + node / 2, colX('decoder', 0) - node / 2];
   return (
     <svg className="nv-graph nv-s2s-graph" width={width} height={height} data-testid="seq2seq-graph" role="group" aria-label="Encoder-decoder unrolled: arrow keys move between cells (→ from the encoder's last step to the decoder's first), Enter opens one" ref={graphRef} onKeyDown={onKeyDown}>
-      <ColorLegend
-        label={view === 'forward' ? '‖h‖' : '‖dL/dh‖'}
-        colorAt={view === 'forward' ? (s) => nodeColor(s * hi) : (s) => logColor(hi * 10 ** ((s - 1) * DECADES))}
-        lo={view === 'forward' ? 0 : hi * 10 ** -DECADES}
-        hi={hi}
-        note={view === 'backward' ? 'log scale' : undefined}
-        x={LEFT}
-        y={6}
-      />
+      <NormLegend view={view} hi={hi} decades={DECADES} labels={['‖h‖', '‖dL/dh‖']} x={LEFT} y={6} />
       <text className="nv-caption" x={width - RIGHT} y={32} textAnchor="end" data-testid="graph-teacher-forcing" data-value={walk.teacherForcing.ratio}>
         {`teacher forcing r = ${formatNumber(walk.teacherForcing.ratio)}`}
       </text>

@@ -11,7 +11,7 @@
  */
 import { scaleBand } from 'd3';
 import { useState } from 'react';
-import { ColorLegend } from './ColorLegend.tsx';
+import { NormLegend } from './ColorLegend.tsx';
 import { FeedbackEdges } from './FeedbackEdges.tsx';
 import { logMagnitudeColor, magnitudeColor, maxAbsFinite, MISSING } from './colors.ts';
 import { formatNumber, stepLabel } from './format.ts';
@@ -102,15 +102,7 @@ export function UnrolledGraph({ shape, view, norms, selected, onSelect, onEscape
   return (
     <svg className="nv-graph" width={width} height={height} data-testid="unrolled-graph" data-visible-start={start} data-visible-end={end} role="group" aria-label="Unrolled network: arrow keys move between cells, Enter opens one" ref={graphRef} onKeyDown={onKeyDown}>
       {norms && (
-        <ColorLegend
-          label={view === 'forward' ? '‖h_t‖' : '‖dL/dh_t‖'}
-          colorAt={view === 'forward' ? (s) => nodeColor(s * hi) : (s) => logColor(hi * 10 ** ((s - 1) * DECADES))}
-          lo={view === 'forward' ? 0 : hi * 10 ** -DECADES}
-          hi={hi}
-          note={view === 'backward' ? 'log scale' : undefined}
-          x={LEFT}
-          y={6}
-        />
+        <NormLegend view={view} hi={hi} decades={DECADES} labels={['‖h_t‖', '‖dL/dh_t‖']} x={LEFT} y={6} />
       )}
       <text className="nv-caption" x={width - RIGHT} y={16} textAnchor="end">
         {k < T ? `BPTT window k = ${k}: shaded spans, ✂ cuts` : 'full BPTT'}

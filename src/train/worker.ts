@@ -107,6 +107,14 @@ async function keepCopy(t: Trainer): Promise<void> {
   copiedAt = performance.now();
 }
 
+/**
+ * The kept copy when it may stand for the current weights: while training (it is at most COPY_MS old, and whoever reads it
+ * is told its step), or paused when it is of the current step. Reading it spares a pause of the loop and a GPU readback.
+ */
+function servingCopy(): TrainerSnapshot | null {
+  return copy && trainer && (playing || copy.stepIndex === trainer.stepIndex) ? copy : null;
+}
+
 /** Trains until `playing` is cleared, or until a step's update is skipped (not finite): then it pauses and says why. */
 async function runLoop(t: Trainer): Promise<void> {
   // Metrics from before this play (say, the skipped step that paused it) are not a new divergence.
@@ -349,11 +357,13 @@ async function handle(command: Command): Promise<Results[Command['type']]> {
     }
     case 'snapshot':
       // While training, the copy kept every COPY_MS is the snapshot (no pause, no GPU drain); paused, it is when current.
-      if (copy && (playing || copy.stepIndex === current().stepIndex)) return copy;
-      return between(async (t) => {
-        await keepCopy(t);
-        return copy!;
-      });
+      return (
+        servingCopy() ??
+        between(async (t) => {
+          await keepCopy(t);
+          return copy!;
+        })
+      );
     case 'restore': {
       await stop();
       current().restore(command.snapshot);
@@ -381,7 +391,7 @@ async function handle(command: Command): Promise<Results[Command['type']]> {
     case 'inspect': {
       const t = current();
       // The CPU engine computes the view from a float64 copy of the weights. Like a walk: the kept copy while training (or when current), else the weights read between two steps.
-      const params = copy && (playing || copy.stepIndex === t.stepIndex) ? copy.params : await between((tr) => tr.backend.getParams());
+      const params = servingCopy()?.params ?? (await between((tr) => tr.backend.getParams()));
       if (t.prepared.kind === 'encoder-decoder') {
         if (command.request.kind !== 'example') throw new Error(`${t.prepared.info.title} shows validation examples only, not a ${command.request.kind}`);
         return inspectSeq2SeqExample(t.prepared, params, command.request.index);
@@ -392,7 +402,8 @@ async function handle(command: Command): Promise<Results[Command['type']]> {
       const t = current();
       // While training, the copy kept every COPY_MS serves (the walk says which step it shows), so a walk
       // neither pauses the loop nor waits for the GPU to drain; paused, the copy is used when it is current.
-      if (copy && (playing || copy.stepIndex === t.stepIndex)) return walkOf(t, copy.config, copy.params, command.request, copy.stepIndex);
+      const kept = servingCopy();
+      if (kept) return walkOf(t, kept.config, kept.params, command.request, kept.stepIndex);
       const { params, step } = await between(async (tr) => ({ params: await tr.backend.getParams(), step: tr.stepIndex }));
       return walkOf(t, t.settings, params, command.request, step);
     }
